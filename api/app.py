@@ -1,0 +1,92 @@
+"""The FastAPI application: the composition root of the HTTP service."""
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import text
+
+from api import problems
+from api.deps import SessionDep, reader
+from api.limits import BodyLimit
+from api.routes import terms as terms_routes
+from registry.settings import get_settings
+
+API_PREFIX = "/api/v1"
+
+PROBLEM_SCHEMA = {
+    "type": "object", "description": "RFC 9457 problem details",
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "detail": {"type": "string"}, "instance": {"type": "string"},
+                   "errors": {"type": "array", "items": {"type": "object"}}},
+    "required": ["type", "title", "status", "detail"],
+}
+
+
+def _optional_routers() -> list[APIRouter]:
+    """Routers of capabilities that may not be installed in this build yet."""
+    found = []
+    for name in ("search", "codes", "validate", "releases", "imports"):
+        try:
+            module = __import__(f"api.routes.{name}", fromlist=["router"])
+        except ModuleNotFoundError as error:
+            if error.name != f"api.routes.{name}":
+                raise
+            continue
+        found.append(module.router)
+    return found
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    from api import lifecycle
+    lifecycle.start(app)
+    try:
+        yield
+    finally:
+        lifecycle.stop(app)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="sfreg — 证券期货业术语库与通用编码库", version="0.1.0", lifespan=lifespan,
+                  description="Terminology and code registry for China's securities and futures industry. "
+                              "Reads are public; writes need `Authorization: Bearer <token>`.")
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reader)])
+    api.include_router(terms_routes.router)
+    for router in _optional_routers():
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(_health_router())
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_upload_bytes,
+                       upload_prefix=f"{API_PREFIX}/imports")
+    app.openapi = lambda: _openapi(app)
+    return app
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", responses=problems.problems(problems.InternalError))
+    def readyz(session: SessionDep) -> dict[str, Any]:
+        """Readiness: the database answers."""
+        session.exec(text("SELECT 1"))
+        return {"status": "ready"}
+
+    return router
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        app.openapi_schema = schema
+    return app.openapi_schema

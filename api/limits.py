@@ -1,0 +1,47 @@
+"""Request body size limits, enforced while the body streams in (413 before it is all read)."""
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import PROBLEM_JSON, PROBLEM_TYPE_BASE
+from registry.errors import TooLarge
+
+
+class BodyLimit:
+    """Reject bodies over `default` bytes (`upload` bytes under `upload_prefix`) with problem+json 413."""
+
+    def __init__(self, app: ASGIApp, *, default: int, upload: int, upload_prefix: str) -> None:
+        self.app, self.default, self.upload, self.upload_prefix = app, default, upload, upload_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload if scope["path"].startswith(self.upload_prefix) else self.default
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _reject(send, scope["path"], limit)
+            return
+        await self.app(scope, _counting(receive, limit), send)
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
+        return message
+    return wrapped
+
+
+async def _reject(send: Send, path: str, limit: int) -> None:
+    body = json.dumps({"type": PROBLEM_TYPE_BASE + TooLarge.slug, "title": TooLarge.title, "status": 413,
+                       "detail": f"request body exceeds the limit of {limit} bytes", "instance": path}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

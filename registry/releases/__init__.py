@@ -1,0 +1,1 @@
+"""Releases: immutable snapshots held as release ranges on each domain's revision rows."""

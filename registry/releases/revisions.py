@@ -1,0 +1,37 @@
+"""Revision rows shared by every versioned table, and the field-level diff between two snapshots.
+
+A revision is an immutable full snapshot (`data`) of one entity after one write. Release membership is
+the half-open range [rel_from, rel_to) of release sequence numbers that hold the revision; both are NULL
+until the revision is first frozen into a release, so a release only touches what changed since the last.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import JSON, Field, SQLModel
+
+from registry.clock import utcnow
+
+
+class RevisionBase(SQLModel):
+    """Columns of a revision row; each domain declares `entity_id` with its own foreign key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    rev: int
+    status: str = Field(max_length=20)
+    scope: str = Field(max_length=40, index=True, description="part number or scheme slug")
+    key: str = Field(max_length=100, description="entry number or code at this revision")
+    data: dict[str, Any] = Field(sa_type=JSON)
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=40)
+    change_note: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+    rel_from: int | None = Field(default=None, index=True)
+    rel_to: int | None = Field(default=None, index=True)
+
+
+def field_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str, Any]]:
+    """List the top-level fields whose value differs, with old and new values, in key order."""
+    old = old or {}
+    keys = sorted(set(old) | set(new))
+    return [{"field": k, "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]

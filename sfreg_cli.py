@@ -1,0 +1,36 @@
+"""The `sfreg` command: the composition root of the CLI, mounting each layer's commands."""
+
+import typer
+
+from api.cli import serve
+from registry.cli import db_app, token_app
+from registry.database import transaction
+
+app = typer.Typer(help="sfreg — 证券期货业术语库与通用编码库", no_args_is_help=True)
+app.command()(serve)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+
+
+@db_app.command("seed")
+def db_seed() -> None:
+    """Load the six parts, the sample concepts and the code lists (idempotent)."""
+    from terms import seed as terms_seed
+    with transaction() as session:
+        parts = terms_seed.seed_parts(session)
+        concepts = terms_seed.seed_concepts(session)
+    typer.echo(f"seeded {parts} parts, {concepts} sample concepts")
+
+
+def _mount_optional() -> None:
+    try:
+        from api.index_cli import app as index_app
+    except ModuleNotFoundError:
+        return
+    app.add_typer(index_app, name="index")
+
+
+_mount_optional()
+
+if __name__ == "__main__":
+    app()
