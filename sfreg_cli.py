@@ -4,7 +4,9 @@ import typer
 
 from api.cli import serve
 from registry.cli import db_app, token_app
+from codes import seed as codes_seed
 from registry.database import transaction
+from terms import seed as terms_seed
 
 app = typer.Typer(help="sfreg — 证券期货业术语库与通用编码库", no_args_is_help=True)
 app.command()(serve)
@@ -15,11 +17,12 @@ app.add_typer(token_app, name="token")
 @db_app.command("seed")
 def db_seed() -> None:
     """Load the six parts, the sample concepts and the code lists (idempotent)."""
-    from terms import seed as terms_seed
     with transaction() as session:
         parts = terms_seed.seed_parts(session)
         concepts = terms_seed.seed_concepts(session)
-    typer.echo(f"seeded {parts} parts, {concepts} sample concepts")
+        schemes = codes_seed.seed_schemes(session)
+        codes = codes_seed.seed_codes(session)
+    typer.echo(f"seeded {parts} parts, {concepts} sample concepts, {schemes} code schemes, {codes} codes")
 
 
 def _mount_optional() -> None:

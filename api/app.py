@@ -10,7 +10,9 @@ from sqlalchemy import text
 from api import problems
 from api.deps import SessionDep, reader
 from api.limits import BodyLimit
+from api.routes import codes as codes_routes
 from api.routes import terms as terms_routes
+from api.routes import validate as validate_routes
 from registry.settings import get_settings
 
 API_PREFIX = "/api/v1"
@@ -27,7 +29,7 @@ PROBLEM_SCHEMA = {
 def _optional_routers() -> list[APIRouter]:
     """Routers of capabilities that may not be installed in this build yet."""
     found = []
-    for name in ("search", "codes", "validate", "releases", "imports"):
+    for name in ("search", "releases", "imports"):
         try:
             module = __import__(f"api.routes.{name}", fromlist=["router"])
         except ModuleNotFoundError as error:
@@ -55,7 +57,8 @@ def create_app() -> FastAPI:
                               "Reads are public; writes need `Authorization: Bearer <token>`.")
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reader)])
-    api.include_router(terms_routes.router)
+    for module in (terms_routes, codes_routes, validate_routes):
+        api.include_router(module.router)
     for router in _optional_routers():
         api.include_router(router)
     app.include_router(api)

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
-import registry.audit  # noqa: F401  (tables to empty)
+import codes.models  # noqa: F401  (tables to empty)
+import registry.audit  # noqa: F401
 import terms.models  # noqa: F401
 from registry import auth, migrate
 from registry.database import get_engine, transaction
@@ -102,10 +103,20 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def seeded(engine) -> None:
-    """The six parts (no sample concepts)."""
+    """The six parts and the code schemes (no sample entries)."""
+    from codes.seed import seed_schemes
     from terms.seed import seed_parts
     with transaction(engine) as session:
         seed_parts(session)
+        seed_schemes(session)
+
+
+@pytest.fixture
+def seeded_codes(seeded, engine) -> None:
+    """The public-fact venues, participants and sample ISIN records of data/."""
+    from codes.seed import seed_codes
+    with transaction(engine) as session:
+        seed_codes(session)
 
 
 @pytest.fixture

@@ -1,0 +1,97 @@
+"""HTTP for identifier validation: one code per GET, batches per POST (JSON or text in; JSON or CSV out)."""
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, ValidationError
+
+from api.deps import SessionDep
+from api.problems import problems
+from codes import validation
+from importers.safety import neutralise_cell
+from registry.errors import InvalidInput, NotFound, TooLarge
+
+router = APIRouter(prefix="/validate", tags=["validation"])
+Kind = Annotated[str, Path(max_length=40, description="isin, cfi, lei, uscc or mic")]
+AsOf = Annotated[date | None, Query(description="validate as on this date (YYYY-MM-DD)")]
+
+
+class Finding(BaseModel):
+    code: str
+    message: str
+    message_zh: str
+
+
+class ValidationResult(BaseModel):
+    input: str
+    normalized: str
+    valid: bool
+    errors: list[Finding]
+    warnings: list[Finding]
+    components: dict[str, Any]
+    registered: bool | None
+    record: dict[str, Any] | None
+
+
+class Batch(BaseModel):
+    model_config = {"extra": "forbid", "json_schema_extra": {"examples": [{"codes": ["CNE000001R84",
+                                                                                     "US0378331005"]}]}}
+    codes: list[Annotated[str, Field(max_length=20_000)]]
+
+
+class BatchResult(BaseModel):
+    results: list[ValidationResult]
+
+
+@router.get("/{kind}/{code}", responses=problems(NotFound))
+def validate_one(session: SessionDep, kind: Kind, code: Annotated[str, Path(max_length=20_000)],
+                 as_of: AsOf = None) -> ValidationResult:
+    """Validate one code; 200 whatever the verdict, with reasons in Chinese and English."""
+    return ValidationResult.model_validate(validation.validate_codes(session, kind, [code], as_of=as_of)[0])
+
+
+@router.post("/{kind}", responses=problems(NotFound, InvalidInput, TooLarge),
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": Batch.model_json_schema()},
+                 "text/plain": {"schema": {"type": "string", "description": "one code per line"}}}}})
+async def validate_batch(request: Request, session: SessionDep, kind: Kind, as_of: AsOf = None,
+                         format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
+    """Validate up to 10,000 codes, answered in input order; `?format=csv` or `Accept: text/csv` for CSV."""
+    validation.require_kind(kind)
+    codes = _parse_batch(request.headers.get("content-type", ""), await request.body())
+    results = validation.validate_codes(session, kind, codes, as_of=as_of)
+    if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
+        return Response(_csv(results), media_type="text/csv; charset=utf-8")
+    return Response(BatchResult(results=results).model_dump_json(), media_type="application/json")
+
+
+def _parse_batch(content_type: str, body: bytes) -> list[str]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"the body is not UTF-8 (byte {error.start})",
+                           errors=[{"pointer": "/", "detail": "not UTF-8"}]) from None
+    if content_type.startswith("text/plain"):
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        return Batch.model_validate(json.loads(text)).codes
+    except (json.JSONDecodeError, ValidationError) as error:
+        raise InvalidInput('send {"codes": ["…", …]} (a JSON list of strings) or text/plain, one code per line; '
+                           f"got: {str(error)[:200]}", errors=[{"pointer": "/codes", "detail": "not a list"}]
+                           ) from None
+
+
+def _csv(results: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["input", "normalized", "valid", "registered", "errors", "warnings"])
+    for r in results:
+        writer.writerow([neutralise_cell(r["input"]), r["normalized"], r["valid"], r["registered"],
+                         "; ".join(e["message"] for e in r["errors"]),
+                         "; ".join(w["message"] for w in r["warnings"])])
+    return "\ufeff" + out.getvalue()

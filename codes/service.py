@@ -1,0 +1,212 @@
+"""Code library services: schemes, entries with validity and history, lookups for validation.
+
+Services flush, never commit. Every write appends a CodeRevision (full snapshot) and an audit event.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from codes import rules
+from codes.models import (CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn,
+                          CodeUpdate)
+from codes.search_text import fold, search_text
+from registry import audit
+from registry.auth import Actor
+from registry.clock import utcnow
+from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from registry.releases.revisions import field_diff
+
+SNAPSHOT_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
+                   "attrs")
+LOOKUP_CHUNK = 900  # below SQLite's default bound-parameter limit with room to spare
+
+
+# ---- schemes -------------------------------------------------------------------------------------
+
+def list_schemes(session: Session) -> list[CodeScheme]:
+    return list(session.exec(select(CodeScheme).order_by(CodeScheme.slug)))
+
+
+def get_scheme(session: Session, slug: str) -> CodeScheme:
+    """Return the scheme `slug`; raise NotFound listing the schemes there are."""
+    scheme = session.get(CodeScheme, slug)
+    if scheme is None:
+        known = ", ".join(s.slug for s in list_schemes(session))
+        raise NotFound(f"no code scheme '{slug[:40]}'; schemes: {known}")
+    return scheme
+
+
+# ---- reads ---------------------------------------------------------------------------------------
+
+def find_code(session: Session, scheme: str, code: str) -> CodeEntry | None:
+    query = select(CodeEntry).where(CodeEntry.scheme == scheme, CodeEntry.code == code)
+    return session.exec(query).first()
+
+
+def get_code(session: Session, scheme: str, raw_code: str, *, as_of: date | None = None) -> CodeEntry:
+    """Return the entry for `raw_code` (normalised per scheme); raise NotFound, also when it is not yet
+    valid on `as_of`."""
+    scheme_row = get_scheme(session, scheme)
+    code = rules.normalise_code(scheme_row, raw_code)
+    entry = find_code(session, scheme, code)
+    if entry is None:
+        raise NotFound(f"{scheme} code {code} is not registered")
+    if as_of and entry.valid_from and as_of < entry.valid_from:
+        raise NotFound(f"{scheme} code {code} was not yet valid on {as_of} (valid from {entry.valid_from})")
+    return entry
+
+
+def public_view(entry: CodeEntry, *, as_of: date | None = None) -> dict[str, Any]:
+    view = {k: getattr(entry, k) for k in ("id", "scheme", *SNAPSHOT_FIELDS, "updated_at")}
+    view["revision"] = entry.rev
+    view["status_as_of"] = rules.status_on(entry.status, entry.valid_from, entry.valid_to,
+                                           as_of) if as_of else None
+    return view
+
+
+def list_codes(session: Session, scheme: str, *, q: str | None = None, status: str | None = None,
+               as_of: date | None = None, cursor: int | None = None, limit: int = 50,
+               ) -> tuple[list[CodeEntry], int | None]:
+    """Entries ordered by code id, filtered by text (code prefix, name, pinyin), status and validity on
+    `as_of`; return them with the next cursor (None at the end)."""
+    get_scheme(session, scheme)
+    query = select(CodeEntry).where(CodeEntry.scheme == scheme)
+    if q and q.strip():
+        needle = fold(q.strip())
+        query = query.where(or_(col(CodeEntry.code).startswith(q.strip().upper()),
+                                col(CodeEntry.search_text).contains(needle)))
+    if status:
+        query = query.where(CodeEntry.status == status)
+    if as_of:
+        query = query.where(or_(col(CodeEntry.valid_from).is_(None), col(CodeEntry.valid_from) <= as_of),
+                            or_(col(CodeEntry.valid_to).is_(None), col(CodeEntry.valid_to) > as_of))
+    if cursor:
+        query = query.where(col(CodeEntry.id) > cursor)
+    rows = list(session.exec(query.order_by(col(CodeEntry.id)).limit(limit + 1)))
+    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+
+
+def lookup_codes(session: Session, scheme: str, codes: Iterable[str]) -> dict[str, CodeEntry]:
+    """The registered entries among `codes` (already normalised), by code; one query per chunk."""
+    wanted = sorted(set(codes))
+    found: dict[str, CodeEntry] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start:start + LOOKUP_CHUNK]
+        query = select(CodeEntry).where(CodeEntry.scheme == scheme, col(CodeEntry.code).in_(chunk))
+        found.update((e.code, e) for e in session.exec(query))
+    return found
+
+
+def code_history(session: Session, scheme: str, raw_code: str) -> list[dict[str, Any]]:
+    entry = get_code(session, scheme, raw_code)
+    revisions = session.exec(select(CodeRevision).where(CodeRevision.entity_id == entry.id)
+                             .order_by(col(CodeRevision.rev))).all()
+    history, previous = [], None
+    for revision in revisions:
+        history.append({"revision": revision.rev, "action": revision.action, "actor": revision.actor,
+                        "at": revision.created_at, "change_note": revision.change_note,
+                        "status": revision.status, "changes": field_diff(previous, revision.data)})
+        previous = revision.data
+    return history
+
+
+def etag(entry: CodeEntry) -> str:
+    return f'"k{entry.id}.r{entry.rev}"'
+
+
+# ---- writes --------------------------------------------------------------------------------------
+
+def create_code(session: Session, scheme: str, data: CodeIn, *, actor: Actor,
+                change_note: str | None = None) -> CodeEntry:
+    """Register a code in `scheme`; raise InvalidInput or Conflict (already registered)."""
+    scheme_row = get_scheme(session, scheme)
+    code = rules.normalise_code(scheme_row, data.code)
+    if find_code(session, scheme, code) is not None:
+        raise Conflict(f"{scheme} code {code} is already registered")
+    entry = CodeEntry(scheme=scheme, code=code, rev=0)
+    session.add(entry)
+    fields = {**data.model_dump(), "code": code}
+    _write(session, entry, fields, actor=actor, action="create", change_note=change_note)
+    return entry
+
+
+def update_code(session: Session, scheme: str, raw_code: str, patch: CodeUpdate, *, actor: Actor,
+                if_match: str | None) -> CodeEntry:
+    """Replace the fields present in `patch`; needs If-Match like concepts."""
+    entry = get_code(session, scheme, raw_code)
+    _require_fresh(entry, if_match)
+    changes = patch.model_dump(exclude_unset=True)
+    note = changes.pop("change_note", None)
+    _write(session, entry, {**snapshot(entry), **changes}, actor=actor, action="update", change_note=note)
+    return entry
+
+
+def transition_code(session: Session, scheme: str, raw_code: str, move: CodeTransitionIn, *,
+                    actor: Actor) -> CodeEntry:
+    """Expire, supersede (with a registered successor) or reactivate an entry."""
+    entry = get_code(session, scheme, raw_code)
+    rules.require_transition(entry.status, move.to, actor.role)
+    fields = {**snapshot(entry), "status": move.to}
+    if move.to == CodeStatus.superseded:
+        fields["successor"] = _successor(session, entry, move.successor)
+    fields["valid_to"] = None if move.to == CodeStatus.active else (move.valid_to or fields["valid_to"]
+                                                                     or utcnow().date())
+    _write(session, entry, fields, actor=actor, action=f"transition:{move.to}", change_note=move.change_note)
+    return entry
+
+
+def _successor(session: Session, entry: CodeEntry, raw: str | None) -> str:
+    if not raw:
+        raise InvalidInput("superseding needs the successor code", errors=[{"pointer": "/successor"}])
+    successor = get_code(session, entry.scheme, raw)
+    if successor.id == entry.id:
+        raise InvalidInput("a code cannot supersede itself", errors=[{"pointer": "/successor"}])
+    return successor.code
+
+
+def _require_fresh(entry: CodeEntry, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired(f"send If-Match: {etag(entry)} (the ETag of the revision you edited)")
+    if etag(entry) not in {t.strip().removeprefix("W/") for t in if_match.split(",")} and if_match != "*":
+        raise PreconditionFailed(f"{entry.scheme} code {entry.code} is at revision {entry.rev} ({etag(entry)}); "
+                                 f"your If-Match {if_match} is stale", current_revision=entry.rev)
+
+
+def snapshot(entry: CodeEntry) -> dict[str, Any]:
+    return {k: getattr(entry, k) for k in SNAPSHOT_FIELDS}
+
+
+def _write(session: Session, entry: CodeEntry, fields: dict[str, Any], *, actor: Actor, action: str,
+           change_note: str | None) -> None:
+    rules.check_validity(fields.get("valid_from"), fields.get("valid_to"))
+    fields["attrs"] = rules.check_attrs(entry.scheme, fields.get("attrs") or {})
+    for key in SNAPSHOT_FIELDS:
+        setattr(entry, key, fields.get(key))
+    entry.search_text = search_text(entry.code, entry.name_zh, entry.name_en)
+    entry.rev += 1
+    entry.updated_at = utcnow()
+    _flush(session)
+    session.add(CodeRevision(entity_id=entry.id, rev=entry.rev, status=entry.status, scope=entry.scheme,
+                             key=entry.code, data=json_snapshot(entry), actor=actor.name, action=action,
+                             change_note=change_note))
+    audit.record(session, actor, f"code.{action}", entry.scheme, entry.code, revision=entry.rev)
+    _flush(session)
+
+
+def json_snapshot(entry: CodeEntry) -> dict[str, Any]:
+    data = snapshot(entry)
+    for key in ("valid_from", "valid_to"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise Conflict(f"the change conflicts with a registered code: {error.orig}") from None

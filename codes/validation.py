@@ -1,0 +1,85 @@
+"""Validate identifiers and say whether the registry holds them: single codes and batches.
+
+`valid` is the identifier's own verdict (format, check digits, prefixes); for MICs it also covers
+existence and status in the `venue` scheme on the date asked, as ISO 10383 defines validity by the
+register. `registered` says whether the code is in the registry: an ISIN can pass its check digit and
+still not exist. Kinds without a registry of their own (cfi, lei, uscc) answer `registered: null`.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from codes import service
+from codes.models import CodeEntry
+from codes.validators import KINDS, get_validator
+from registry.clock import utcnow
+from registry.errors import NotFound, TooLarge
+
+REGISTRY_OF = {"isin": "isin", "mic": "venue"}
+MAX_BATCH = 10_000
+MAX_INPUT_CHARS = 64  # longer inputs are reported on a shortened copy; no identifier is that long
+
+
+def kinds() -> list[str]:
+    return sorted(KINDS)
+
+
+def require_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise NotFound(f"no validator '{kind[:40]}'; kinds: {', '.join(kinds())}", kinds=kinds())
+
+
+def validate_codes(session: Session | None, kind: str, raws: Sequence[str], *,
+                   as_of: date | None = None) -> list[dict[str, Any]]:
+    """One result per input, in input order; raise NotFound (kind) or TooLarge (> 10,000 codes)."""
+    require_kind(kind)
+    if len(raws) > MAX_BATCH:
+        raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
+    validator = get_validator(kind)
+    verdicts = [validator.check(_bounded(raw), as_of=as_of).as_dict() for raw in raws]
+    scheme = REGISTRY_OF.get(kind)
+    if scheme is None or session is None:
+        return [{**v, "registered": None, "record": None} for v in verdicts]
+    found = service.lookup_codes(session, scheme, {v["normalized"] for v in verdicts if _well_formed(v)})
+    day = as_of or utcnow().date()
+    return [_with_registry(kind, v, found.get(v["normalized"]), day) for v in verdicts]
+
+
+def _bounded(raw: str) -> str:
+    return raw if len(raw) <= MAX_INPUT_CHARS else raw[:MAX_INPUT_CHARS] + "…"
+
+
+def _well_formed(verdict: dict[str, Any]) -> bool:
+    return not any(e["code"] in ("invalid_format", "invalid_length") for e in verdict["errors"])
+
+
+def _with_registry(kind: str, verdict: dict[str, Any], entry: CodeEntry | None, day: date) -> dict[str, Any]:
+    record = _record(entry, day)
+    out = {**verdict, "registered": record is not None, "record": record}
+    if kind == "mic" and _well_formed(verdict):
+        out["errors"] = verdict["errors"] + _mic_registry_errors(verdict["normalized"], record, day)
+        out["valid"] = not out["errors"]
+    return out
+
+
+def _record(entry: CodeEntry | None, day: date) -> dict[str, Any] | None:
+    if entry is None or (entry.valid_from and day < entry.valid_from):
+        return None
+    view = service.public_view(entry, as_of=day)
+    return {k: view[k] for k in ("code", "name_zh", "name_en", "status", "status_as_of", "valid_from",
+                                 "valid_to", "successor", "parent", "attrs")}
+
+
+def _mic_registry_errors(code: str, record: dict[str, Any] | None, day: date) -> list[dict[str, str]]:
+    if record is None:
+        return [{"code": "not_registered", "message": f"MIC {code} is not in the ISO 10383 register on {day}",
+                 "message_zh": f"MIC {code} 在 {day} 未登记于 ISO 10383 市场识别码表"}]
+    if record["status_as_of"] != "active":
+        since = record["valid_to"] or "an unknown date"
+        return [{"code": "expired", "message": f"MIC {code} is {record['status_as_of']} since {since}",
+                 "message_zh": f"MIC {code} 自 {since} 起已失效（{record['status_as_of']}）"}]
+    return []
+

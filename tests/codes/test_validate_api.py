@@ -1,0 +1,74 @@
+"""Validation endpoints: verdicts with reasons, registry membership, batches, CSV, bad input."""
+
+import pytest
+from conftest import assert_problem
+
+SEEDED_ISIN = "CNE0000001L7"
+
+
+class TestSingle:
+    def test_registered_isin(self, client, seeded_codes):
+        body = client.get(f"/api/v1/validate/isin/{SEEDED_ISIN}").json()
+        assert body["valid"] and body["registered"] and body["record"]["name_zh"] == "世纪星源"
+
+    def test_valid_but_unregistered_isin(self, client, seeded_codes):
+        body = client.get("/api/v1/validate/isin/US0378331005").json()
+        assert body["valid"] is True and body["registered"] is False and body["record"] is None
+
+    def test_bad_check_digit_names_expected_digit_in_both_languages(self, client, seeded_codes):
+        body = client.get("/api/v1/validate/isin/US0378331004").json()
+        assert body["valid"] is False
+        assert "should be 5" in body["errors"][0]["message"] and "5" in body["errors"][0]["message_zh"]
+
+    @pytest.mark.parametrize("raw", ["cne0000001l7", " CNE 0000 001L7 ", "ＣＮＥ0000001Ｌ7"])
+    def test_lowercase_spaces_and_full_width_are_folded(self, client, seeded_codes, raw):
+        body = client.get(f"/api/v1/validate/isin/{raw}").json()
+        assert body["normalized"] == SEEDED_ISIN and body["valid"] and body["registered"]
+
+    def test_mic_validity_depends_on_register_and_date(self, client, seeded_codes):
+        assert client.get("/api/v1/validate/mic/XSHG").json()["valid"] is True
+        expired = client.get("/api/v1/validate/mic/XSME").json()
+        assert expired["valid"] is False and expired["errors"][0]["code"] == "expired"
+        assert client.get("/api/v1/validate/mic/XSME", params={"as_of": "2005-01-01"}).json()["valid"] is True
+        unknown = client.get("/api/v1/validate/mic/ZZZZ").json()
+        assert unknown["errors"][0]["code"] == "not_registered"
+
+    @pytest.mark.parametrize("raw", ["%01%02", "A" * 10_000, "💥", "%FF"])
+    def test_hostile_input_is_a_verdict_never_a_500(self, client, seeded_codes, raw):
+        response = client.get(f"/api/v1/validate/isin/{raw}")
+        assert response.status_code == 200 and response.json()["valid"] is False
+
+    def test_unknown_kind_is_404_listing_kinds(self, client):
+        problem = assert_problem(client.get("/api/v1/validate/cusip/123"), 404)
+        assert problem["kinds"] == ["cfi", "isin", "lei", "mic", "uscc"]
+
+    @pytest.mark.parametrize("kind,code", [("lei", "300300LRJ5FEZ23N8725"), ("cfi", "ESVUFR")])
+    def test_other_kinds_have_no_registry(self, client, kind, code):
+        body = client.get(f"/api/v1/validate/{kind}/{code}").json()
+        assert body["valid"] is True and body["registered"] is None
+
+
+class TestBatch:
+    def test_results_in_input_order(self, client, seeded_codes):
+        codes = ["US0378331004", SEEDED_ISIN, "junk", SEEDED_ISIN]
+        results = client.post("/api/v1/validate/isin", json={"codes": codes}).json()["results"]
+        assert [r["input"] for r in results] == codes
+        assert [r["valid"] for r in results] == [False, True, False, True]
+
+    def test_text_plain_in_csv_out_with_formula_neutralised(self, client, seeded_codes):
+        response = client.post("/api/v1/validate/isin?format=csv", content="=1+1\nCNE0000001L7\n",
+                               headers={"content-type": "text/plain"})
+        assert response.headers["content-type"].startswith("text/csv")
+        lines = response.text.lstrip("\ufeff").splitlines()
+        assert lines[1].startswith("'=1+1") and lines[2].startswith("CNE0000001L7,CNE0000001L7,True,True")
+
+    def test_more_than_ten_thousand_is_413(self, client):
+        assert_problem(client.post("/api/v1/validate/isin", json={"codes": ["X"] * 10_001}), 413)
+
+    @pytest.mark.parametrize("payload", [{"codes": "CNE0000001L7"}, ["CNE0000001L7"], {"codes": [1, 2]}, {}])
+    def test_batch_that_is_not_a_list_of_strings_is_422(self, client, payload):
+        assert_problem(client.post("/api/v1/validate/isin", json=payload), 422)
+
+    def test_non_utf8_body_is_422(self, client):
+        response = client.post("/api/v1/validate/isin", content=b"\xff\xfe", headers={"content-type": "text/plain"})
+        assert_problem(response, 422)
