@@ -3,13 +3,15 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from registry.auth import Actor, Role, authenticate
 from registry.database import get_engine
-from registry.errors import Unauthenticated
+from registry.errors import InvalidInput, Unauthenticated
+from registry.releases import service as releases
+from registry.releases.models import SELECTORS, Release
 from registry.settings import get_settings
 
 bearer = HTTPBearer(auto_error=False, description="API token from `sfreg token create`")
@@ -24,6 +26,9 @@ def read_session() -> Iterator[Session]:
 def write_session(request: Request) -> Iterator[Session]:
     """A session that commits after the route returns and before the response is sent, so a
     constraint error at commit still becomes an error response, never a false success."""
+    if "release" in request.query_params:
+        raise InvalidInput("?release= selects a frozen release for reading; writes always go to the live "
+                           "working state", errors=[{"pointer": "/release", "detail": "not allowed on writes"}])
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -63,6 +68,23 @@ def reader(session: SessionDep, credentials: Credentials) -> Actor | None:
     return _actor(session, credentials)
 
 
+def release_param(session: SessionDep, response: Response, release: Annotated[str | None, Query(
+        max_length=60, description="read as of this release: a name, `latest` (newest published) or "
+                                   "`latest-any` (newest of any stage); default: the live working state")] = None,
+                  ) -> Release | None:
+    """Resolve ?release=; a read of a named release is immutable and cached for a year, a selector's
+    (latest, latest-any) target moves, so it is cached briefly."""
+    if release is None:
+        return None
+    resolved = releases.resolve(session, release)
+    response.headers["Cache-Control"] = ("public, max-age=60" if release in SELECTORS
+                                         else "public, max-age=31536000, immutable")
+    return resolved
+
+
+ReleaseDep = Annotated[Release | None, Depends(release_param)]
+
 EditorDep = Annotated[Actor, Depends(require(Role.editor))]
 ReviewerDep = Annotated[Actor, Depends(require(Role.reviewer))]
 AdminDep = Annotated[Actor, Depends(require(Role.admin))]
+

@@ -61,7 +61,8 @@ class CodeEntry(SQLModel, table=True):
 
 class CodeRevision(RevisionBase, table=True):
     __tablename__ = "code_revision"
-    __table_args__ = (Index("ix_code_revision_entity_rev", "entity_id", "rev", unique=True),)
+    __table_args__ = (Index("ix_code_revision_entity_rev", "entity_id", "rev", unique=True),
+                      Index("ix_code_revision_scope_key", "scope", "key"))
 
     entity_id: int = Field(foreign_key="code_entry.id")
 

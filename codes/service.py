@@ -3,7 +3,7 @@
 Services flush, never commit. Every write appends a CodeRevision (full snapshot) and an audit event.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -210,3 +210,16 @@ def _flush(session: Session) -> None:
         session.flush()
     except IntegrityError as error:
         raise Conflict(f"the change conflicts with a registered code: {error.orig}") from None
+
+
+def iter_snapshots(session: Session, scheme: str, *, release_seq: int | None = None,
+                   batch: int = 5000) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (entry id, snapshot) ordered by code: the live state or that frozen in release `release_seq`."""
+    query = select(CodeRevision.entity_id, CodeRevision.data).where(CodeRevision.scope == scheme)
+    if release_seq is None:
+        query = query.join(CodeEntry, col(CodeEntry.id) == CodeRevision.entity_id).where(
+            CodeRevision.rev == CodeEntry.rev)
+    else:
+        query = query.where(col(CodeRevision.rel_from) <= release_seq,
+                            or_(col(CodeRevision.rel_to).is_(None), col(CodeRevision.rel_to) > release_seq))
+    yield from session.exec(query.order_by(CodeRevision.key).execution_options(yield_per=batch))

@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from codes import as_of as in_release
 from codes import service
-from codes.models import CodeEntry
 from codes.validators import KINDS, get_validator
 from registry.clock import utcnow
 from registry.errors import NotFound, TooLarge
+from registry.releases.models import Release
 
 REGISTRY_OF = {"isin": "isin", "mic": "venue"}
 MAX_BATCH = 10_000
@@ -32,9 +33,10 @@ def require_kind(kind: str) -> None:
         raise NotFound(f"no validator '{kind[:40]}'; kinds: {', '.join(kinds())}", kinds=kinds())
 
 
-def validate_codes(session: Session | None, kind: str, raws: Sequence[str], *,
-                   as_of: date | None = None) -> list[dict[str, Any]]:
-    """One result per input, in input order; raise NotFound (kind) or TooLarge (> 10,000 codes)."""
+def validate_codes(session: Session | None, kind: str, raws: Sequence[str], *, as_of: date | None = None,
+                   release: Release | None = None) -> list[dict[str, Any]]:
+    """One result per input, in input order, against the live registry or `release`; raise NotFound
+    (kind) or TooLarge (> 10,000 codes)."""
     require_kind(kind)
     if len(raws) > MAX_BATCH:
         raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
@@ -43,9 +45,17 @@ def validate_codes(session: Session | None, kind: str, raws: Sequence[str], *,
     scheme = REGISTRY_OF.get(kind)
     if scheme is None or session is None:
         return [{**v, "registered": None, "record": None} for v in verdicts]
-    found = service.lookup_codes(session, scheme, {v["normalized"] for v in verdicts if _well_formed(v)})
     day = as_of or utcnow().date()
+    found = _lookup(session, scheme, {v["normalized"] for v in verdicts if _well_formed(v)}, release, day)
     return [_with_registry(kind, v, found.get(v["normalized"]), day) for v in verdicts]
+
+
+def _lookup(session: Session, scheme: str, codes: set[str], release: Release | None,
+            day: date) -> dict[str, dict[str, Any]]:
+    if release is None:
+        return {c: service.public_view(e, as_of=day) for c, e in service.lookup_codes(session, scheme, codes).items()}
+    return {c: in_release.release_view(r, as_of=day)
+            for c, r in in_release.lookup(session, scheme, codes, release).items()}
 
 
 def _bounded(raw: str) -> str:
@@ -56,8 +66,9 @@ def _well_formed(verdict: dict[str, Any]) -> bool:
     return not any(e["code"] in ("invalid_format", "invalid_length") for e in verdict["errors"])
 
 
-def _with_registry(kind: str, verdict: dict[str, Any], entry: CodeEntry | None, day: date) -> dict[str, Any]:
-    record = _record(entry, day)
+def _with_registry(kind: str, verdict: dict[str, Any], view: dict[str, Any] | None,
+                   day: date) -> dict[str, Any]:
+    record = _record(view, day)
     out = {**verdict, "registered": record is not None, "record": record}
     if kind == "mic" and _well_formed(verdict):
         out["errors"] = verdict["errors"] + _mic_registry_errors(verdict["normalized"], record, day)
@@ -65,10 +76,9 @@ def _with_registry(kind: str, verdict: dict[str, Any], entry: CodeEntry | None, 
     return out
 
 
-def _record(entry: CodeEntry | None, day: date) -> dict[str, Any] | None:
-    if entry is None or (entry.valid_from and day < entry.valid_from):
+def _record(view: dict[str, Any] | None, day: date) -> dict[str, Any] | None:
+    if view is None or (view["valid_from"] and day < view["valid_from"]):
         return None
-    view = service.public_view(entry, as_of=day)
     return {k: view[k] for k in ("code", "name_zh", "name_en", "status", "status_as_of", "valid_from",
                                  "valid_to", "successor", "parent", "attrs")}
 

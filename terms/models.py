@@ -127,7 +127,8 @@ class CrossReference(SQLModel, table=True):
 
 class ConceptRevision(RevisionBase, table=True):
     __tablename__ = "concept_revision"
-    __table_args__ = (Index("ix_concept_revision_entity_rev", "entity_id", "rev", unique=True),)
+    __table_args__ = (Index("ix_concept_revision_entity_rev", "entity_id", "rev", unique=True),
+                      Index("ix_concept_revision_scope_key", "scope", "key"))
 
     entity_id: int = Field(foreign_key="concept.id")
 

@@ -5,11 +5,12 @@ Services flush, never commit: the caller owns the transaction. Every write appen
 """
 
 import base64
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -233,7 +234,7 @@ def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, 
     concept.updated_at = utcnow()
     snapshot = {k: fields[k] for k in SNAPSHOT_FIELDS}
     session.add(ConceptRevision(entity_id=concept.id, rev=concept.rev, status=concept.status,
-                                scope=str(concept.part), key=concept.entry_number, data=snapshot,
+                                scope=str(concept.part), key=concept.sort_key, data=snapshot,
                                 actor=actor.name, action=action, change_note=change_note))
     audit.record(session, actor, f"concept.{action}", "concept", concept.id, revision=concept.rev)
     _flush(session)
@@ -326,3 +327,21 @@ def _flush(session: Session) -> None:
 def preferred_term(snapshot: dict[str, Any], lang: str = Lang.zh_cn) -> str | None:
     return next((t["text"] for t in snapshot["terms"]
                  if t["lang"] == lang and t["status"] == TermStatus.preferred), None)
+
+
+def iter_snapshots(session: Session, *, part: int | None = None, release_seq: int | None = None,
+                   batch: int = 1000) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (concept id, public snapshot) in part and entry-number order: the live state, or the state
+    frozen in the release with sequence `release_seq` (ordered by the revision's own sort key, so a
+    release reads back in the same order forever)."""
+    query = select(ConceptRevision.entity_id, ConceptRevision.data).join(
+        Concept, col(Concept.id) == ConceptRevision.entity_id)
+    if release_seq is None:
+        query = query.where(ConceptRevision.rev == Concept.rev)
+    else:
+        query = query.where(col(ConceptRevision.rel_from) <= release_seq,
+                            or_(col(ConceptRevision.rel_to).is_(None), col(ConceptRevision.rel_to) > release_seq))
+    if part is not None:
+        query = query.where(ConceptRevision.scope == str(part))
+    query = query.order_by(ConceptRevision.scope, ConceptRevision.key, ConceptRevision.entity_id)
+    yield from session.exec(query.execution_options(yield_per=batch))

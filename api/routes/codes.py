@@ -5,8 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from api.deps import EditorDep, ReviewerDep, SessionDep, WriteSessionDep
+from api.deps import EditorDep, ReleaseDep, ReviewerDep, SessionDep, WriteSessionDep
 from api.problems import problems
+from codes import as_of as in_release
 from codes import service
 from codes.models import (CodeIn, CodePage, CodePublic, CodeStatus, CodeTransitionIn, CodeUpdate,
                           SchemePublic)
@@ -35,8 +36,13 @@ def list_schemes(session: SessionDep) -> list[SchemePublic]:
 @router.get("/{scheme}/codes", responses=problems(NotFound, InvalidInput))
 def list_codes(session: SessionDep, scheme: Scheme, q: Annotated[str | None, Query(max_length=200)] = None,
                status: CodeStatus | None = None, as_of: AsOf = None, cursor: Annotated[int | None, Query(ge=0)] = None,
-               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> CodePage:
+               limit: Annotated[int, Query(ge=1, le=500)] = 50, release: ReleaseDep = None) -> CodePage:
     """Entries of a scheme, searched by code prefix, name or pinyin, filtered by status and validity."""
+    if release is not None:
+        revisions, next_cursor = in_release.list_codes(session, scheme, release, q=q, status=status,
+                                                       cursor=cursor, limit=limit)
+        items = [CodePublic.model_validate(in_release.release_view(r, as_of=as_of)) for r in revisions]
+        return CodePage(items=items, next_cursor=str(next_cursor) if next_cursor else None)
     rows, next_cursor = service.list_codes(session, scheme, q=q, status=status, as_of=as_of, cursor=cursor,
                                            limit=limit)
     items = [CodePublic.model_validate(service.public_view(e, as_of=as_of)) for e in rows]
@@ -44,8 +50,11 @@ def list_codes(session: SessionDep, scheme: Scheme, q: Annotated[str | None, Que
 
 
 @router.get("/{scheme}/codes/{code}", responses=problems(NotFound, InvalidInput))
-def read_code(session: SessionDep, response: Response, scheme: Scheme, code: Code, as_of: AsOf = None) -> CodePublic:
-    """One entry, with its status on `as_of`."""
+def read_code(session: SessionDep, response: Response, scheme: Scheme, code: Code, as_of: AsOf = None,
+              release: ReleaseDep = None) -> CodePublic:
+    """One entry (live or as a release holds it), with its status on `as_of`."""
+    if release is not None:
+        return CodePublic.model_validate(in_release.get_code(session, scheme, code, release, as_of=as_of))
     return _public(response, service.get_code(session, scheme, code, as_of=as_of), as_of)
 
 

@@ -4,12 +4,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import BaseModel
 
-from api.deps import EditorDep, SessionDep, WriteSessionDep
+from api.deps import EditorDep, ReleaseDep, SessionDep, WriteSessionDep
 from api.problems import problems
 from registry.errors import (Conflict, InvalidInput, NotFound, PermissionDenied, PreconditionFailed,
                              PreconditionRequired, Unauthenticated)
-from terms import service
+from terms import as_of, service
 from terms.models import (ENTRY_NUMBER_PATTERN, ConceptCreate, ConceptPage, ConceptPublic, ConceptStatus,
                           ConceptUpdate, HistoryEntry, PartPublic, RevertIn, TransitionIn)
 
@@ -17,6 +18,18 @@ router = APIRouter(tags=["terms"])
 WRITE_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, NotFound, Conflict)
 ConceptId = Annotated[int, Path(ge=1, le=2**53, description="stable concept id")]
 IfMatch = Annotated[str | None, Header(description="ETag of the revision being changed")]
+
+
+class ReleaseHolding(BaseModel):
+    release: str
+    stage: str
+    revision: int
+    status: str
+
+
+def _frozen(response: Response, view: dict) -> ConceptPublic:
+    response.headers["ETag"] = f'"c{view["id"]}.r{view["revision"]}"'
+    return ConceptPublic.model_validate(view)
 
 
 def _with_etag(response: Response, session, concept) -> ConceptPublic:
@@ -32,8 +45,11 @@ def list_parts(session: SessionDep) -> list[PartPublic]:
 
 @router.get("/parts/{part}/entries/{entry_number}", responses=problems(NotFound, InvalidInput))
 def read_entry(session: SessionDep, response: Response, part: Annotated[int, Path(ge=1, le=6)],
-               entry_number: Annotated[str, Path(pattern=ENTRY_NUMBER_PATTERN)]) -> ConceptPublic:
-    """The live concept with 条目编号 `entry_number` in `part`."""
+               entry_number: Annotated[str, Path(pattern=ENTRY_NUMBER_PATTERN)],
+               release: ReleaseDep = None) -> ConceptPublic:
+    """The live concept with 条目编号 `entry_number` in `part` (or the one a release holds)."""
+    if release is not None:
+        return _frozen(response, as_of.read_entry(session, part, entry_number, release))
     return _with_etag(response, session, service.get_by_entry(session, part, entry_number))
 
 
@@ -41,17 +57,30 @@ def read_entry(session: SessionDep, response: Response, part: Annotated[int, Pat
 def list_concepts(session: SessionDep, part: Annotated[int | None, Query(ge=1, le=6)] = None,
                   status: ConceptStatus | None = None, subject: str | None = None,
                   updated_since: datetime | None = None, cursor: str | None = None,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> ConceptPage:
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50, release: ReleaseDep = None) -> ConceptPage:
     """Concepts ordered by id, filtered; follow `next_cursor` for the next page."""
-    page = service.list_concepts(session, part=part, status=status, subject=subject,
-                                 updated_since=updated_since, cursor=cursor, limit=limit)
+    if release is not None:
+        page = as_of.list_concepts(session, release, part=part, status=status, subject=subject, cursor=cursor,
+                                   limit=limit)
+    else:
+        page = service.list_concepts(session, part=part, status=status, subject=subject,
+                                     updated_since=updated_since, cursor=cursor, limit=limit)
     return ConceptPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/concepts/{concept_id}", responses=problems(NotFound))
-def read_concept(session: SessionDep, response: Response, concept_id: ConceptId) -> ConceptPublic:
-    """One concept; its `ETag` is what `If-Match` needs for PATCH."""
+def read_concept(session: SessionDep, response: Response, concept_id: ConceptId,
+                 release: ReleaseDep = None) -> ConceptPublic:
+    """One concept, live or as a release holds it; its `ETag` is what `If-Match` needs for PATCH."""
+    if release is not None:
+        return _frozen(response, as_of.read_concept(session, concept_id, release))
     return _with_etag(response, session, service.get_concept(session, concept_id))
+
+
+@router.get("/concepts/{concept_id}/releases", responses=problems(NotFound))
+def concept_timeline(session: SessionDep, concept_id: ConceptId) -> list[ReleaseHolding]:
+    """The releases that hold this concept, with the revision each holds."""
+    return [ReleaseHolding.model_validate(h) for h in as_of.timeline(session, concept_id)]
 
 
 @router.post("/concepts", status_code=201, responses=problems(*WRITE_ERRORS))

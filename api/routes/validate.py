@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
-from api.deps import SessionDep
+from api.deps import ReleaseDep, SessionDep
 from api.problems import problems
 from codes import validation
 from importers.safety import neutralise_cell
@@ -50,9 +50,10 @@ class BatchResult(BaseModel):
 
 @router.get("/{kind}/{code}", responses=problems(NotFound))
 def validate_one(session: SessionDep, kind: Kind, code: Annotated[str, Path(max_length=20_000)],
-                 as_of: AsOf = None) -> ValidationResult:
+                 as_of: AsOf = None, release: ReleaseDep = None) -> ValidationResult:
     """Validate one code; 200 whatever the verdict, with reasons in Chinese and English."""
-    return ValidationResult.model_validate(validation.validate_codes(session, kind, [code], as_of=as_of)[0])
+    results = validation.validate_codes(session, kind, [code], as_of=as_of, release=release)
+    return ValidationResult.model_validate(results[0])
 
 
 @router.post("/{kind}", responses=problems(NotFound, InvalidInput, TooLarge),
@@ -60,11 +61,12 @@ def validate_one(session: SessionDep, kind: Kind, code: Annotated[str, Path(max_
                  "application/json": {"schema": Batch.model_json_schema()},
                  "text/plain": {"schema": {"type": "string", "description": "one code per line"}}}}})
 async def validate_batch(request: Request, session: SessionDep, kind: Kind, as_of: AsOf = None,
-                         format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
+                         format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+                         release: ReleaseDep = None) -> Response:
     """Validate up to 10,000 codes, answered in input order; `?format=csv` or `Accept: text/csv` for CSV."""
     validation.require_kind(kind)
     codes = _parse_batch(request.headers.get("content-type", ""), await request.body())
-    results = validation.validate_codes(session, kind, codes, as_of=as_of)
+    results = validation.validate_codes(session, kind, codes, as_of=as_of, release=release)
     if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
         return Response(_csv(results), media_type="text/csv; charset=utf-8")
     return Response(BatchResult(results=results).model_dump_json(), media_type="application/json")

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import registry.audit  # noqa: F401  (tables)
 import registry.auth  # noqa: F401
+import registry.releases.models  # noqa: F401
 import codes.models  # noqa: F401
 import terms.models  # noqa: F401
 from registry.database import build_engine

@@ -20,7 +20,7 @@ class RevisionBase(SQLModel):
     rev: int
     status: str = Field(max_length=20)
     scope: str = Field(max_length=40, index=True, description="part number or scheme slug")
-    key: str = Field(max_length=100, description="entry number or code at this revision")
+    key: str = Field(max_length=100, description="sortable key at this revision: padded entry number or code")
     data: dict[str, Any] = Field(sa_type=JSON)
     actor: str = Field(max_length=100)
     action: str = Field(max_length=40)
