@@ -28,10 +28,13 @@ def release_view(revision: CodeRevision, *, as_of: date | None = None) -> dict[s
 def get_code(session: Session, scheme: str, raw_code: str, release: Release, *,
              as_of: date | None = None) -> dict[str, Any]:
     code = rules.normalise_code(get_scheme(session, scheme), raw_code)
-    found = lookup(session, scheme, [code], release)
-    if code not in found:
+    # All revisions of one code are few; choosing the held one in Python keeps the index lookup simple.
+    query = select(CodeRevision).where(CodeRevision.scope == scheme, CodeRevision.key == code)
+    found = next((r for r in session.exec(query) if r.rel_from is not None and r.rel_from <= release.seq
+                  and (r.rel_to is None or r.rel_to > release.seq)), None)
+    if found is None or not releases.shows(release, CODES, found):
         raise NotFound(f"release '{release.name}' has no {scheme} code {code}")
-    return release_view(found[code], as_of=as_of)
+    return release_view(found, as_of=as_of)
 
 
 def lookup(session: Session, scheme: str, codes: Iterable[str], release: Release) -> dict[str, CodeRevision]:

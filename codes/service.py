@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from codes import rules
 from codes.models import (CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn,
                           CodeUpdate)
-from codes.search_text import fold, search_text
+from codes.search_text import search_text
+from registry.search.folding import fold
 from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
