@@ -83,7 +83,8 @@ def insert_isins(engine: Engine, count: int) -> None:
         for batch in chunks(iter(range(count))):
             codes = [(i + 1, synthetic_isin(i)) for i in batch]
             conn.execute(insert(CodeEntry), [_code_row(cid, code, isin_snapshot(code, cid)) for cid, code in codes])
-            conn.execute(insert(CodeRevision), [_code_revision(cid, 1, isin_snapshot(code, cid)) for cid, code in codes])
+            conn.execute(insert(CodeRevision),
+                         [_code_revision(cid, 1, isin_snapshot(code, cid)) for cid, code in codes])
 
 
 def _code_row(entry_id: int, code: str, snap: dict) -> dict:

@@ -16,25 +16,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text, update  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from _synthetic import (
+    _code_revision,
+    _concept_revision,
+    concept_snapshot,
+    insert_concepts,
+    insert_isins,
+    isin_snapshot,
+    synthetic_isin,
+)
+from sqlalchemy import create_engine, func, insert, select, text, update
+from sqlmodel import Session
 
-from _synthetic import (_code_revision, _concept_revision, concept_snapshot, insert_concepts,  # noqa: E402
-                        insert_isins, isin_snapshot, synthetic_isin)
-from api.versioned import TABLES  # noqa: E402
-from codes import as_of as codes_as_of  # noqa: E402
-from codes import service as codes_service  # noqa: E402
-from codes.models import CodeEntry, CodeRevision  # noqa: E402
-from codes.seed import seed_schemes  # noqa: E402
-from registry import migrate  # noqa: E402
-from registry.auth import SYSTEM  # noqa: E402
-from registry.database import build_engine  # noqa: E402
-from registry.releases import service as releases  # noqa: E402
-from registry.releases.models import ReleaseCreate  # noqa: E402
-from terms import as_of as terms_as_of  # noqa: E402
-from terms import service as terms_service  # noqa: E402
-from terms.models import Concept, ConceptRevision  # noqa: E402
-from terms.seed import seed_parts  # noqa: E402
+from api.versioned import TABLES
+from codes import as_of as codes_as_of
+from codes import service as codes_service
+from codes.models import CodeEntry, CodeRevision
+from codes.seed import seed_schemes
+from registry import migrate
+from registry.auth import SYSTEM
+from registry.database import build_engine
+from registry.releases import service as releases
+from registry.releases.models import ReleaseCreate
+from terms import as_of as terms_as_of
+from terms import service as terms_service
+from terms.models import Concept, ConceptRevision
+from terms.seed import seed_parts
 
 
 def database(pg_url: str | None) -> tuple[str, callable]:
@@ -132,16 +139,20 @@ def run(url: str, args) -> None:
     start = time.perf_counter()
     insert_concepts(engine, args.concepts)
     insert_isins(engine, args.isins)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))  # what autovacuum (PostgreSQL) or a DBA would have done after a bulk load
     print(f"database: {engine.dialect.name}; generated {args.concepts:,} concepts + {args.isins:,} ISINs "
           f"in {time.perf_counter() - start:.1f} s")
     first = make_release(engine, "a")
     print(f"first release (freezes all {args.concepts + args.isins:,} entries): {first:.2f} s")
+    start_size = storage_bytes(engine)
     changed = change(engine, args.concepts, args.isins, args.change, rng)
     before = storage_bytes(engine)
     second = make_release(engine, "b")
     added = storage_bytes(engine) - before
     print(f"release after a {args.change:.0%} change ({changed[0]:,} concepts, {changed[1]:,} ISINs): "
-          f"{second:.2f} s, storage added {added / 1024:.0f} KiB")
+          f"{second:.2f} s; storage added by the release {added / 1024:.0f} KiB, by the edits' revisions "
+          f"{(before - start_size) / 1024:.0f} KiB, registry {start_size / 2**20:.0f} MiB")
     for name, (p50, p99) in read_latencies(engine, args.concepts, args.isins, rng).items():
         print(f"read {name:14s} p50 {p50:.3f} ms  p99 {p99:.3f} ms")
     start = time.perf_counter()

@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, select
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 
-TOKEN_PREFIX = "sfr_"
+TOKEN_PREFIX = "sfr_"  # noqa: S105  (a public prefix, not a secret)
 
 
 class Role(StrEnum):

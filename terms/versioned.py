@@ -39,7 +39,8 @@ def _term_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
         if was is None or now is None:
             out.append({"field": field, "old": was and was["status"], "new": now and now["status"]})
         elif was != now:
-            out.extend({"field": f"{field}.{c['field']}", "old": c["old"], "new": c["new"]} for c in field_diff(was, now))
+            out.extend({"field": f"{field}.{c['field']}", "old": c["old"], "new": c["new"]}
+                       for c in field_diff(was, now))
     return out
 
 

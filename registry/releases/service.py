@@ -17,10 +17,9 @@ from sqlmodel import Session, col, select
 from registry import audit
 from registry.auth import Actor, Role
 from registry.errors import Conflict, InvalidInput, NotFound
-from registry.releases.models import (NAME_PATTERN, SELECTORS, Release, ReleaseCreate, Stage)
+from registry.releases.models import NAME_PATTERN, SELECTORS, Release, ReleaseCreate, Stage
 from registry.releases.revisions import RevisionBase
 from registry.releases.versioned import VersionedTable
-
 
 # ---- resolving ------------------------------------------------------------------------------------
 
@@ -113,10 +112,13 @@ def _freeze(session: Session, table: VersionedTable, seq: int, previous: dict[st
     intermediate revisions an empty range, open a range on each changed entity's newest revision.
     """
     rev = table.revision
-    newer = aliased(rev)
-    pending = select(rev.entity_id).where(col(rev.rel_from).is_(None)).scalar_subquery()
+    newer, changed, open_ = aliased(rev), aliased(rev), aliased(rev)
     is_newest = ~select(newer.id).where(newer.entity_id == rev.entity_id, newer.rev > rev.rev).exists()
-    closing = [col(rev.rel_from).is_not(None), col(rev.rel_to).is_(None), col(rev.entity_id).in_(pending)]
+    # Driven from the (few) changed entities through the entity index, never from the (many) open ranges.
+    pending = select(changed.entity_id).where(col(changed.rel_from).is_(None)).distinct().subquery()
+    open_of_changed = (select(open_.id).join(pending, pending.c.entity_id == open_.entity_id)
+                       .where(col(open_.rel_from).is_not(None), col(open_.rel_to).is_(None)))
+    closing = [col(rev.id).in_(open_of_changed)]
     opening = [col(rev.rel_from).is_(None), is_newest]
     counts = _count(previous, _tally(session, rev, closing), _tally(session, rev, opening))
     session.exec(update(rev).where(*closing).values(rel_to=seq))
@@ -221,7 +223,7 @@ def diff(session: Session, a: Release, b: Release, tables: list[VersionedTable])
 
 def _diff_table(session: Session, a: Release, b: Release, table: VersionedTable) -> dict[str, list]:
     ids = _touched(session, a, b, table)
-    before, after = _held(session, a, table, ids), _held(session, b, table, ids)
+    before, after = _held_by_both(session, a, b, table, ids)
     result: dict[str, list] = {"added": [], "removed": [], "changed": []}
     for entity_id in sorted(ids, key=lambda i: _sort_key(before.get(i) or after.get(i))):
         old, new = before.get(entity_id), after.get(entity_id)
@@ -264,12 +266,24 @@ def _same_filter(a: Release, b: Release, table: VersionedTable) -> bool:
             and a.scope.get(table.scope_key) == b.scope.get(table.scope_key))
 
 
-def _held(session: Session, release: Release, table: VersionedTable, ids: set[int]) -> dict[int, RevisionBase]:
+def _held_by_both(session: Session, a: Release, b: Release, table: VersionedTable,
+                  ids: set[int]) -> tuple[dict[int, Any], dict[int, Any]]:
+    """The revisions each release shows of the entities `ids`: one pass over all their revisions (read as
+    plain rows, few per entity), the range and filters applied in Python."""
     rev = table.revision
-    found: dict[int, RevisionBase] = {}
+    columns = (rev.id, rev.entity_id, rev.rev, rev.scope, rev.key, rev.status, rev.data, rev.rel_from, rev.rel_to)
+    before: dict[int, Any] = {}
+    after: dict[int, Any] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 900):
-        chunk = ordered[start:start + 900]
-        query = select(rev).where(col(rev.entity_id).in_(chunk), *visible_filter(release, table))
-        found.update((r.entity_id, r) for r in session.exec(query))
-    return found
+        query = select(*columns).where(col(rev.rel_from).is_not(None),
+                                       col(rev.entity_id).in_(ordered[start:start + 900]))
+        for row in session.exec(query):
+            for release, held in ((a, before), (b, after)):
+                if _holds(release, row) and shows(release, table, row):
+                    held[row.entity_id] = row
+    return before, after
+
+
+def _holds(release: Release, row: Any) -> bool:
+    return row.rel_from <= release.seq and (row.rel_to is None or row.rel_to > release.seq)

@@ -95,7 +95,7 @@ class TestCreate:
                                    headers=bearer(tokens["editor"])), 409)
 
     def test_deprecated_term_of_one_concept_may_be_preferred_in_another(self, client, tokens):
-        terms = copy.deepcopy(BODY["terms"]) + [{"text": "信用交易", "lang": "zh-CN", "status": "deprecated"}]
+        terms = [*copy.deepcopy(BODY["terms"]), {"text": "信用交易", "lang": "zh-CN", "status": "deprecated"}]
         create(client, tokens, body(terms=terms))
         other = [{"text": "信用交易", "lang": "zh-CN", "status": "preferred"}]
         create(client, tokens, body(entry_number="3.1.9", terms=other))

@@ -41,11 +41,12 @@ class TestSeededVenues:
         assert "XSME" not in {c["code"] for c in items["items"]}
 
 
-class TestWrites:
-    ISIN = {"code": "CNE100000296", "name_zh": "示例股份", "attrs": {"venue": "XSHG", "cfi": "ESVUFR"}}
+ISIN = {"code": "CNE100000296", "name_zh": "示例股份", "attrs": {"venue": "XSHG", "cfi": "ESVUFR"}}
 
+
+class TestWrites:
     def test_create_update_with_if_match_and_history(self, client, tokens):
-        created = client.post("/api/v1/schemes/isin/codes", json=self.ISIN, headers=bearer(tokens["editor"]))
+        created = client.post("/api/v1/schemes/isin/codes", json=ISIN, headers=bearer(tokens["editor"]))
         assert created.status_code == 201, created.text
         assert created.headers["Location"].endswith("/CNE100000296")
         url = "/api/v1/schemes/isin/codes/CNE100000296"
@@ -59,14 +60,14 @@ class TestWrites:
         assert history[1]["changes"] == [{"field": "name_zh", "old": "示例股份", "new": "新名"}]
 
     def test_bad_check_digit_bad_cfi_and_duplicate_are_rejected(self, client, tokens):
-        bad = {**self.ISIN, "code": "CNE100000297"}
+        bad = {**ISIN, "code": "CNE100000297"}
         problem = assert_problem(client.post("/api/v1/schemes/isin/codes", json=bad,
                                              headers=bearer(tokens["editor"])), 422)
         assert "check digit should be 6" in problem["detail"]
-        bad_cfi = {**self.ISIN, "attrs": {"cfi": "QQQQQQ"}}
+        bad_cfi = {**ISIN, "attrs": {"cfi": "QQQQQQ"}}
         assert_problem(client.post("/api/v1/schemes/isin/codes", json=bad_cfi, headers=bearer(tokens["editor"])), 422)
-        client.post("/api/v1/schemes/isin/codes", json=self.ISIN, headers=bearer(tokens["editor"]))
-        assert_problem(client.post("/api/v1/schemes/isin/codes", json=self.ISIN,
+        client.post("/api/v1/schemes/isin/codes", json=ISIN, headers=bearer(tokens["editor"]))
+        assert_problem(client.post("/api/v1/schemes/isin/codes", json=ISIN,
                                    headers=bearer(tokens["editor"])), 409)
 
     def test_supersede_needs_reviewer_and_registered_successor(self, client, tokens):
