@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -61,25 +62,37 @@ def require(role: Role):
     return dependency
 
 
-def reader(session: SessionDep, credentials: Credentials) -> Actor | None:
-    """Reads are public unless SFREG_PUBLIC_READ=false; then any valid token may read."""
+async def reader(credentials: Credentials) -> Actor | None:
+    """Reads are public unless SFREG_PUBLIC_READ=false; then any valid token may read. Async, so the
+    public fast path costs no thread hop."""
     if get_settings().public_read:
         return None
-    return _actor(session, credentials)
+    return await run_in_threadpool(_authenticate_reader, credentials)
 
 
-def release_param(session: SessionDep, response: Response, release: Annotated[str | None, Query(
+def _authenticate_reader(credentials: HTTPAuthorizationCredentials | None) -> Actor:
+    with Session(get_engine()) as session:
+        return _actor(session, credentials)
+
+
+async def release_name(response: Response, release: Annotated[str | None, Query(
         max_length=60, description="read as of this release: a name, `latest` (newest published) or "
                                    "`latest-any` (newest of any stage); default: the live working state")] = None,
-                  ) -> Release | None:
-    """Resolve ?release=; a read of a named release is immutable and cached for a year, a selector's
+                       ) -> str | None:
+    """The ?release= asked for. A read of a named release is immutable and cached for a year; a selector's
     (latest, latest-any) target moves, so it is cached briefly."""
-    if release is None:
-        return None
-    resolved = releases.resolve(session, release)
-    response.headers["Cache-Control"] = ("public, max-age=60" if release in SELECTORS
-                                         else "public, max-age=31536000, immutable")
-    return resolved
+    if release is not None:
+        response.headers["Cache-Control"] = ("public, max-age=60" if release in SELECTORS
+                                             else "public, max-age=31536000, immutable")
+    return release
+
+
+ReleaseName = Annotated[str | None, Depends(release_name)]
+
+
+def release_param(session: SessionDep, name: ReleaseName) -> Release | None:
+    """Resolve ?release= to a release; NotFound or InvalidInput when it names none."""
+    return None if name is None else releases.resolve(session, name)
 
 
 ReleaseDep = Annotated[Release | None, Depends(release_param)]

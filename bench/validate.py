@@ -7,8 +7,9 @@ wrong length, a lowercase letter or a space), times ``is_valid`` over all of the
 implementations in the same run (best of --repeat), and prints µs per code, codes per second and the
 speed-up (goal: at least 4×). The generated codes use prefixes both implementations know, so the two
 must return the same number of valid codes; the script stops if they do not.
-The HTTP measurement (the validation route under uvicorn) belongs in its own function beside
-``run_inprocess``; this script does not do it yet.
+Without --inprocess-only it then serves a seeded registry with `sfreg serve --workers 2` and loads it
+with wrk on loopback: single GET /validate/isin/{code} req/s as a ratio of the constant /healthz in the
+same app and run, p99 at 64 connections, and the round trip of a 10,000-code POST (bench/_validate_http.py).
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from stdnum import isin as std_isin
-from stdnum import lei as std_lei
+from stdnum import isin as std_isin  # noqa: E402
+from stdnum import lei as std_lei  # noqa: E402
 
-from codes.validators import isin, lei
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from codes.validators import isin, lei  # noqa: E402
 
 ALNUM = string.digits + string.ascii_uppercase
 # Weighted towards what a Chinese registry sees; every prefix here is known to both implementations.
@@ -134,19 +139,19 @@ def check_agreement(rows: list[Row]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inprocess-only", action="store_true",
-                        help="time the validators in this process only (the only part written so far)")
+                        help="time the validators in this process only, not over HTTP")
     parser.add_argument("-n", type=int, default=200_000, help="codes per identifier (default 200,000)")
     parser.add_argument("--seed", type=int, default=6166)
     parser.add_argument("--repeat", type=int, default=3, help="passes per measurement; the best counts")
     args = parser.parse_args(argv)
-    if not args.inprocess_only:
-        print("note: the HTTP measurement is not part of this script yet; timing in-process only",
-              file=sys.stderr)
     rows = run_inprocess(args.n, args.seed, args.repeat)
     check_agreement(rows)
     print(f"Python {sys.version.split()[0]}, {args.n:,} synthetic codes per identifier, "
           f"best of {args.repeat}\n")
     print_table(rows)
+    if not args.inprocess_only:
+        from _validate_http import run_http
+        run_http(synthetic_isins(10_000, random.Random(args.seed)))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field as PField, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import Field as PField
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
 

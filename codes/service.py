@@ -7,20 +7,19 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import Connection, Row, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from codes import rules
-from codes.models import (CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn,
-                          CodeUpdate)
+from codes.models import CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn, CodeUpdate
 from codes.search_text import search_text
-from registry.search.folding import fold
 from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
 from registry.releases.revisions import field_diff
+from registry.search.folding import fold
 
 SNAPSHOT_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
                    "attrs")
@@ -101,6 +100,15 @@ def lookup_codes(session: Session, scheme: str, codes: Iterable[str]) -> dict[st
         query = select(CodeEntry).where(CodeEntry.scheme == scheme, col(CodeEntry.code).in_(chunk))
         found.update((e.code, e) for e in session.exec(query))
     return found
+
+
+def lookup_rows(conn: Connection, scheme: str, codes: Iterable[str]) -> Iterator[Row]:
+    """Registered entries among `codes` as plain rows (attribute access like CodeEntry), chunked."""
+    table = CodeEntry.__table__
+    wanted = sorted(set(codes))
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        query = select(table).where(table.c.scheme == scheme, table.c.code.in_(wanted[start:start + LOOKUP_CHUNK]))
+        yield from conn.execute(query)
 
 
 def code_history(session: Session, scheme: str, raw_code: str) -> list[dict[str, Any]]:

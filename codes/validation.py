@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from codes import as_of as in_release
@@ -17,7 +18,7 @@ from codes import service
 from codes.validators import KINDS, get_validator
 from registry.clock import utcnow
 from registry.errors import NotFound, TooLarge
-from registry.releases.models import Release
+from registry.releases import service as releases
 
 REGISTRY_OF = {"isin": "isin", "mic": "venue"}
 MAX_BATCH = 10_000
@@ -33,29 +34,34 @@ def require_kind(kind: str) -> None:
         raise NotFound(f"no validator '{kind[:40]}'; kinds: {', '.join(kinds())}", kinds=kinds())
 
 
-def validate_codes(session: Session | None, kind: str, raws: Sequence[str], *, as_of: date | None = None,
-                   release: Release | None = None) -> list[dict[str, Any]]:
-    """One result per input, in input order, against the live registry or `release`; raise NotFound
-    (kind) or TooLarge (> 10,000 codes)."""
+def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_of: date | None = None,
+                   release: str | None = None) -> list[dict[str, Any]]:
+    """One result per input, in input order, against the live registry or the release named `release`;
+    raise NotFound (kind, release) or TooLarge (> 10,000 codes)."""
     require_kind(kind)
     if len(raws) > MAX_BATCH:
         raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
     validator = get_validator(kind)
     verdicts = [validator.check(_bounded(raw), as_of=as_of).as_dict() for raw in raws]
     scheme = REGISTRY_OF.get(kind)
-    if scheme is None or session is None:
+    if scheme is None or engine is None:
         return [{**v, "registered": None, "record": None} for v in verdicts]
     day = as_of or utcnow().date()
-    found = _lookup(session, scheme, {v["normalized"] for v in verdicts if _well_formed(v)}, release, day)
+    found = _lookup(engine, scheme, {v["normalized"] for v in verdicts if _well_formed(v)}, release, day)
     return [_with_registry(kind, v, found.get(v["normalized"]), day) for v in verdicts]
 
 
-def _lookup(session: Session, scheme: str, codes: set[str], release: Release | None,
+def _lookup(engine: Engine, scheme: str, codes: set[str], release: str | None,
             day: date) -> dict[str, dict[str, Any]]:
+    """Registry views of `codes`: live ones through a plain connection (the hot path: no ORM objects),
+    a release's through a session."""
     if release is None:
-        return {c: service.public_view(e, as_of=day) for c, e in service.lookup_codes(session, scheme, codes).items()}
-    return {c: in_release.release_view(r, as_of=day)
-            for c, r in in_release.lookup(session, scheme, codes, release).items()}
+        with engine.connect() as conn:
+            return {row.code: service.public_view(row, as_of=day) for row in service.lookup_rows(conn, scheme, codes)}
+    with Session(engine) as session:
+        frozen = releases.resolve(session, release)
+        return {c: in_release.release_view(r, as_of=day)
+                for c, r in in_release.lookup(session, scheme, codes, frozen).items()}
 
 
 def _bounded(raw: str) -> str:

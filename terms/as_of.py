@@ -4,13 +4,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from registry.errors import NotFound
 from registry.releases import service as releases
 from registry.releases.models import Release
 from terms import rules
 from terms.models import Concept, ConceptRevision
 from terms.service import Page, decode_cursor, encode_cursor, get_concept, get_part
 from terms.versioned import CONCEPTS
-from registry.errors import NotFound
 
 
 def release_view(concept: Concept, revision: ConceptRevision) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field as PField, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import Field as PField
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
 

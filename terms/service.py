@@ -17,11 +17,23 @@ from sqlmodel import Session, col, select
 from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
-from registry.errors import (Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired)
+from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
 from registry.releases.revisions import field_diff
 from terms import rules
-from terms.models import (Concept, ConceptCreate, ConceptRevision, ConceptStatus, ConceptUpdate,
-                          CrossReference, Lang, Part, RevertIn, Term, TermStatus, TransitionIn)
+from terms.models import (
+    Concept,
+    ConceptCreate,
+    ConceptRevision,
+    ConceptStatus,
+    ConceptUpdate,
+    CrossReference,
+    Lang,
+    Part,
+    RevertIn,
+    Term,
+    TermStatus,
+    TransitionIn,
+)
 from terms.pinyin import default_pinyin
 
 SNAPSHOT_FIELDS = ("part", "entry_number", "subject_field", "status", "superseded_by", "terms",

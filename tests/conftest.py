@@ -4,6 +4,7 @@ PostgreSQL: a fresh database per test run (per xdist worker), created on SFREG_T
 dropped at the end. SFREG_TEST_DATABASES=sqlite limits a run to SQLite (the default runs both).
 """
 
+import csv
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
 import codes.models  # noqa: F401  (tables to empty)
-import registry.audit  # noqa: F401
+import registry.audit
 import registry.releases.models  # noqa: F401
 import terms.models  # noqa: F401
 from registry import auth, migrate
@@ -137,16 +138,33 @@ def client(engine, seeded) -> Iterator[TestClient]:
         yield client
 
 
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
+# ---- real reference files (read-only, beside the repository in ../shared) ----------------------------
+
+def _reference(relative: str) -> Path:
+    path = SHARED / 'reference' / relative
+    if not path.is_file():
+        pytest.skip(f"reference data {path} is absent (shared/ is laid beside the repository)")
+    return path
 
 
-def assert_problem(response, status: int, slug: str | None = None) -> dict:
-    """The one check for every error path: status, RFC 9457 media type and shape, and slug."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
-    body = response.json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    if slug is not None:
-        assert body["type"].endswith("/" + slug), body["type"]
-    return body
+def _tsv(relative: str) -> list[dict[str, str]]:
+    with _reference(relative).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture(scope="session")
+def real_isins() -> list[dict[str, str]]:
+    """681 real ISINs (all valid): every CN one plus a sample of 62 other prefixes."""
+    return _tsv("isin/isin_financedatabase_sample.tsv")
+
+
+@pytest.fixture(scope="session")
+def real_leis() -> list[dict[str, str]]:
+    """1022 real LEIs of market operators, from the ISO 10383 file of 2025-05-26."""
+    return _tsv("lei/lei_from_iso10383_2025-05-26.tsv")
+
+
+@pytest.fixture(scope="session")
+def mic_file() -> Path:
+    """The ISO 10383 MIC list of 2025-05-26 (current ISO 20022 layout, every field quoted)."""
+    return _reference("mic/ISO10383_MIC_2025-05-26.csv")

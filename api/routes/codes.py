@@ -9,10 +9,16 @@ from api.deps import EditorDep, ReleaseDep, ReviewerDep, SessionDep, WriteSessio
 from api.problems import problems
 from codes import as_of as in_release
 from codes import service
-from codes.models import (CodeIn, CodePage, CodePublic, CodeStatus, CodeTransitionIn, CodeUpdate,
-                          SchemePublic)
-from registry.errors import (Conflict, InvalidInput, NotFound, PermissionDenied, PreconditionFailed,
-                             PreconditionRequired, Unauthenticated)
+from codes.models import CodeIn, CodePage, CodePublic, CodeStatus, CodeTransitionIn, CodeUpdate, SchemePublic
+from registry.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthenticated,
+)
 from terms.models import HistoryEntry
 
 router = APIRouter(prefix="/schemes", tags=["codes"])

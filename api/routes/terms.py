@@ -8,11 +8,28 @@ from pydantic import BaseModel
 
 from api.deps import EditorDep, ReleaseDep, SessionDep, WriteSessionDep
 from api.problems import problems
-from registry.errors import (Conflict, InvalidInput, NotFound, PermissionDenied, PreconditionFailed,
-                             PreconditionRequired, Unauthenticated)
+from registry.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthenticated,
+)
 from terms import as_of, service
-from terms.models import (ENTRY_NUMBER_PATTERN, ConceptCreate, ConceptPage, ConceptPublic, ConceptStatus,
-                          ConceptUpdate, HistoryEntry, PartPublic, RevertIn, TransitionIn)
+from terms.models import (
+    ENTRY_NUMBER_PATTERN,
+    ConceptCreate,
+    ConceptPage,
+    ConceptPublic,
+    ConceptStatus,
+    ConceptUpdate,
+    HistoryEntry,
+    PartPublic,
+    RevertIn,
+    TransitionIn,
+)
 
 router = APIRouter(tags=["terms"])
 WRITE_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, NotFound, Conflict)

@@ -3,10 +3,10 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import registry.audit  # noqa: F401  (tables)
-import registry.auth  # noqa: F401
-import registry.releases.models  # noqa: F401
 import codes.models  # noqa: F401
+import registry.audit
+import registry.auth
+import registry.releases.models  # noqa: F401
 import terms.models  # noqa: F401
 from registry.database import build_engine
 from registry.settings import get_settings

@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from conftest import assert_problem, bearer
+from support import assert_problem, bearer
 
 BODY = {
     "part": 3, "entry_number": "3.1.2", "subject_field": "交易",

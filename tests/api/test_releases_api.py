@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from conftest import assert_problem, bearer
+from support import assert_problem, bearer
 
 CONCEPT = {"part": 1, "entry_number": "1.1", "terms": [{"text": "证券", "lang": "zh-CN", "status": "preferred"}],
            "definition": {"zh-CN": "第一版定义。"}}

@@ -1,6 +1,6 @@
 """The code library over HTTP: schemes, seeded venues, search, as_of, writes with history and locking."""
 
-from conftest import assert_problem, bearer
+from support import assert_problem, bearer
 
 
 class TestSchemes:

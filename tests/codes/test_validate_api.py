@@ -1,7 +1,7 @@
 """Validation endpoints: verdicts with reasons, registry membership, batches, CSV, bad input."""
 
 import pytest
-from conftest import assert_problem
+from support import assert_problem
 
 SEEDED_ISIN = "CNE0000001L7"
 

@@ -1,0 +1,51 @@
+"""The HTTP half of bench/validate.py: wrk against `sfreg serve --workers 2` on loopback."""
+
+import json
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+
+from _server import running_server
+
+SEEDED_ISIN = "CNE0000001L7"
+
+
+def wrk(url: str, connections: int, seconds: int) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of a wrk run."""
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    return rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def batch_ms(base: str, codes: list[str], repeat: int = 20) -> tuple[float, float]:
+    """Median and best round-trip time (ms) of a POST of `codes` on loopback: an upper bound of server time."""
+    body = json.dumps({"codes": codes}).encode()
+    times = []
+    for _ in range(repeat):
+        request = urllib.request.Request(base + "/api/v1/validate/isin", data=body,
+                                         headers={"content-type": "application/json"})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
+            response.read()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[0]
+
+
+def run_http(batch_codes: list[str], seconds: int = 10) -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the HTTP measurement: apt-get install wrk")
+    with running_server(workers=2) as (base, _env):
+        wrk(base + "/healthz", 64, 2)  # warm both workers
+        constant, constant_p99 = wrk(base + "/healthz", 64, seconds)
+        single, single_p99 = wrk(f"{base}/api/v1/validate/isin/{SEEDED_ISIN}", 64, seconds)
+        median, best = batch_ms(base, batch_codes[:10_000])
+    print("\nHTTP, sfreg serve --workers 2, wrk -t2 -c64 on the same 2-core machine")
+    print(f"  constant endpoint /healthz          {constant:9,.0f} req/s   p99 {constant_p99:6.2f} ms")
+    print(f"  GET /validate/isin/{{code}}          {single:9,.0f} req/s   p99 {single_p99:6.2f} ms")
+    print(f"  ratio validate/constant             {single / constant:9.0%}   (goal ≥ 60 %, p99 ≤ 10 ms)")
+    print(f"  POST 10,000 ISINs, round trip       median {median:.1f} ms, best {best:.1f} ms (goal ≤ 100 ms)")
