@@ -66,6 +66,8 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_upload_bytes,
                        upload_prefix=f"{API_PREFIX}/imports")
     app.openapi = lambda: _openapi(app)
+    from api.pages.routes import mount as mount_pages  # HTML pages for browsers (api/pages)
+    mount_pages(app)
     return app
 
 

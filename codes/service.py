@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_
+from sqlalchemy import Connection, Row, bindparam, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -102,13 +103,26 @@ def lookup_codes(session: Session, scheme: str, codes: Iterable[str]) -> dict[st
     return found
 
 
+_LOOKUP_COLUMNS = tuple(CodeEntry.__table__.c[name] for name in (
+    "id", "scheme", "code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
+    "attrs", "rev", "updated_at"))
+
+
+_LOOKUP_ONE = core_select(*_LOOKUP_COLUMNS).where(CodeEntry.__table__.c.scheme == bindparam("scheme"),
+                                                  CodeEntry.__table__.c.code == bindparam("code"))
+
+
 def lookup_rows(conn: Connection, scheme: str, codes: Iterable[str]) -> Iterator[Row]:
-    """Registered entries among `codes` as plain rows (attribute access like CodeEntry), chunked."""
+    """Registered entries among `codes` as plain rows (attribute access like CodeEntry), chunked; a single
+    code takes an equality lookup (the high-volume GET path)."""
     table = CodeEntry.__table__
     wanted = sorted(set(codes))
+    if len(wanted) == 1:
+        yield from conn.execute(_LOOKUP_ONE, {"scheme": scheme, "code": wanted[0]})
+        return
     for start in range(0, len(wanted), LOOKUP_CHUNK):
-        query = select(table).where(table.c.scheme == scheme, table.c.code.in_(wanted[start:start + LOOKUP_CHUNK]))
-        yield from conn.execute(query)
+        chunk = wanted[start:start + LOOKUP_CHUNK]
+        yield from conn.execute(core_select(*_LOOKUP_COLUMNS).where(table.c.scheme == scheme, table.c.code.in_(chunk)))
 
 
 def code_history(session: Session, scheme: str, raw_code: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -39,14 +38,22 @@ def build_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
 def get_engine() -> Engine:
     """The process-wide engine for the configured URL (one pool per URL, built on first use)."""
-    return _engine_for(get_settings().resolved_database_url)
+    url = get_settings().resolved_database_url
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES.setdefault(url, build_engine(url))
+    return engine
 
 
-@lru_cache
-def _engine_for(url: str) -> Engine:
-    return build_engine(url)
+def dispose_engines() -> None:
+    """Close every pooled connection and forget the engines (tests, process shutdown)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
 
 
 @contextmanager

@@ -30,8 +30,8 @@ SHARED = REPO.parent / "shared"
 
 
 def _dispose_engines() -> None:
-    from registry.database import _engine_for
-    _engine_for.cache_clear()
+    from registry.database import dispose_engines
+    dispose_engines()
 
 
 def _create_pg_database() -> tuple[str, str]:

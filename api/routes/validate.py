@@ -52,11 +52,12 @@ class BatchResult(BaseModel):
 
 @router.get("/{kind}/{code}", responses=problems(NotFound), response_model=ValidationResult)
 async def validate_one(kind: Kind, code: Annotated[str, Path(max_length=20_000)], as_of: AsOf = None,
-                       release: ReleaseName = None) -> dict[str, Any]:
+                       release: ReleaseName = None) -> Response:
     """Validate one code; 200 whatever the verdict, with reasons in Chinese and English.
 
     The hot path: async with no thread hop; the registry lookup is one indexed point query."""
-    return validation.validate_codes(get_engine(), kind, [code], as_of=as_of, release=release)[0]
+    result = validation.validate_codes(get_engine(), kind, [code], as_of=as_of, release=release)[0]
+    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json")
 
 
 @router.post("/{kind}", responses=problems(NotFound, InvalidInput, TooLarge),
@@ -73,7 +74,7 @@ async def validate_batch(request: Request, kind: Kind, as_of: AsOf = None,
                                       release=release)
     if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
         return Response(_csv(results), media_type="text/csv; charset=utf-8")
-    return Response(BatchResult(results=results).model_dump_json(), media_type="application/json")
+    return Response(json.dumps({"results": results}, ensure_ascii=False, default=str), media_type="application/json")
 
 
 def _parse_batch(content_type: str, body: bytes) -> list[str]:
