@@ -58,3 +58,10 @@ def timeline(session: Session, concept_id: int) -> list[dict[str, Any]]:
     """Which releases hold which revision of the concept."""
     get_concept(session, concept_id)
     return releases.timeline(session, CONCEPTS, concept_id)
+
+
+def entry_index(session: Session, release: Release) -> dict[int, tuple[int, str]]:
+    """concept id -> (part, entry number) as `release` holds them, for writing references by number:
+    a release exports the same numbers for ever, however the live entries are renumbered later."""
+    query = select(ConceptRevision.entity_id, ConceptRevision.data).where(*releases.held_filter(release, CONCEPTS))
+    return {entity_id: (data["part"], data["entry_number"]) for entity_id, data in session.exec(query)}

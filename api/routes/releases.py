@@ -5,15 +5,19 @@ import io
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import FileResponse
 
 from api.deps import ReviewerDep, SessionDep, WriteSessionDep
 from api.problems import problems
 from api.versioned import TABLES
+from importers import release_bundle
 from importers.safety import neutralise_cell
+from registry.database import get_engine
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from registry.releases import service
 from registry.releases.models import Release, ReleaseCreate, ReleasePublic, Stage
+from registry.settings import get_settings
 
 router = APIRouter(prefix="/releases", tags=["releases"])
 Name = Annotated[str, Path(max_length=60, description="release name, `latest` or `latest-any`")]
@@ -65,6 +69,32 @@ def diff_releases(session: SessionDep, response: Response, a: Name, b: Name,
             **headers, "Content-Disposition": f'attachment; filename="diff-{old.name}-{new.name}.csv"'})
     return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json",
                     headers=headers)
+
+
+@router.get("/{name}/export", responses=problems(NotFound, InvalidInput),
+            response_class=FileResponse)
+def export_release(session: SessionDep, request: Request, name: Name,
+                   format: Annotated[str, Query(pattern="^(json|csv|tbx)$")] = "json") -> Response:
+    """The release as a zip: one file per dataset in its scope plus manifest.json (counts, sha256 of each
+    file). Byte-identical every time; served with a strong ETag and, for a named release, cached for a year."""
+    release = service.resolve(session, name)
+    bundle = release_bundle.bundle(session, get_engine(), release, format, get_settings().home)
+    etag = f'"{bundle.sha256}"'
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE if name == release.name else "public, max-age=60"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(bundle.path, media_type="application/zip", headers=headers,
+                        filename=f"sfreg-release-{release.name}-{format}.zip")
+
+
+@router.get("/{name}/manifest", responses=problems(NotFound, InvalidInput))
+def release_manifest(session: SessionDep, response: Response, name: Name,
+                     format: Annotated[str, Query(pattern="^(json|csv|tbx)$")] = "json") -> dict[str, Any]:
+    """The manifest of the release's export in `format`: files with rows, bytes and sha256."""
+    release = service.resolve(session, name)
+    bundle = release_bundle.bundle(session, get_engine(), release, format, get_settings().home)
+    _cache(response, release, name)
+    return bundle.manifest
 
 
 def _cache(response: Response, release: Release, asked: str) -> None:

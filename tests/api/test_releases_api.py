@@ -129,3 +129,80 @@ class TestDiff:
         changed = client.get("/api/v1/releases/a/diff/b").json()["changed"]
         fields = {c["field"] for c in changed[0]["changes"]}
         assert changed[0]["label"].startswith("XSGE") and {"status", "valid_to"} <= fields
+
+
+class TestExport:
+    def test_bundle_is_byte_identical_with_manifest_and_strong_etag(self, client, tokens, seeded_codes):
+        concept = make(client, tokens)
+        release(client, tokens, "2025.1", scope={"parts": [1], "schemes": ["venue"]})
+        first = client.get("/api/v1/releases/2025.1/export", params={"format": "csv"})
+        assert first.status_code == 200 and first.headers["content-type"] == "application/zip"
+        assert "immutable" in first.headers["Cache-Control"]
+        client.patch(f"/api/v1/concepts/{concept.json()['id']}", json={"entry_number": "1.9"},
+                     headers={**bearer(tokens["editor"]), "If-Match": concept.headers["ETag"]})
+        import shutil
+        from registry.settings import get_settings
+        shutil.rmtree(get_settings().home / "exports")  # a derived cache: rebuilt, and must come out the same
+        second = client.get("/api/v1/releases/2025.1/export", params={"format": "csv"})
+        assert second.content == first.content and second.headers["ETag"] == first.headers["ETag"]
+        assert client.get("/api/v1/releases/2025.1/export", params={"format": "csv"},
+                          headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+        manifest = client.get("/api/v1/releases/2025.1/manifest", params={"format": "csv"}).json()
+        files = {f["file"]: f for f in manifest["files"]}
+        assert files["terms.csv"]["rows"] == 1 and files["codes-venue.csv"]["rows"] == 18
+        import hashlib
+        import io
+        import zipfile
+        archive = zipfile.ZipFile(io.BytesIO(first.content))
+        assert sorted(archive.namelist()) == ["codes-venue.csv", "manifest.json", "terms.csv"]
+        assert hashlib.sha256(archive.read("terms.csv")).hexdigest() == files["terms.csv"]["sha256"]
+        assert "1.1" in archive.read("terms.csv").decode("utf-8-sig")
+
+    @pytest.mark.parametrize("fmt", ["json", "tbx"])
+    def test_other_formats(self, client, tokens, fmt):
+        make(client, tokens)
+        release(client, tokens, "r1", scope={"parts": [1], "schemes": []})
+        archive_bytes = client.get("/api/v1/releases/r1/export", params={"format": fmt}).content
+        import io
+        import zipfile
+        assert f"terms.{fmt}" in zipfile.ZipFile(io.BytesIO(archive_bytes)).namelist()
+        assert_problem(client.get("/api/v1/releases/r1/export", params={"format": "pdf"}), 422)
+
+    def test_references_keep_the_entry_numbers_of_the_release(self, client, tokens):
+        import io
+        import zipfile
+        target = make(client, tokens)
+        body = copy.deepcopy(CONCEPT)
+        body["entry_number"], body["terms"][0]["text"] = "1.2", "证券市场"
+        body["cross_references"] = [{"type": "broader", "target": target.json()["id"]}]
+        referring = client.post("/api/v1/concepts", json=body, headers=bearer(tokens["editor"])).json()["id"]
+        client.post(f"/api/v1/concepts/{referring}/transitions", json={"to": "proposed"},
+                    headers=bearer(tokens["editor"]))
+        release(client, tokens, "r1", stage="comment_draft", scope={"parts": [1], "schemes": []})
+        before = client.get("/api/v1/releases/r1/export", params={"format": "csv"}).content
+        assert "1.1" in zipfile.ZipFile(io.BytesIO(before)).read("terms.csv").decode("utf-8-sig").split("证券市场")[1]
+        client.patch(f"/api/v1/concepts/{target.json()['id']}", json={"entry_number": "1.7"},
+                     headers={**bearer(tokens["editor"]), "If-Match": target.headers["ETag"]})
+        import shutil
+        from registry.settings import get_settings
+        shutil.rmtree(get_settings().home / "exports")
+        assert client.get("/api/v1/releases/r1/export", params={"format": "csv"}).content == before
+
+
+class TestSearchAsOf:
+    def test_search_finds_what_the_release_held_within_its_stage(self, client, tokens):
+        concept = make(client, tokens)
+        make(client, tokens, text="股票", number="1.2", status="proposed")
+        release(client, tokens, "2025.1-cd", stage="comment_draft")
+        release(client, tokens, "2025.1", stage="published")
+        client.patch(f"/api/v1/concepts/{concept.json()['id']}",
+                     json={"terms": [{"text": "有价证券", "lang": "zh-CN", "status": "preferred"}]},
+                     headers={**bearer(tokens["editor"]), "If-Match": concept.headers["ETag"]})
+
+        def terms(q, **params):
+            hits = client.get("/api/v1/search", params={"q": q, **params}).json()["hits"]
+            return [h["term"] for h in hits]
+        assert terms("有价证券") == ["有价证券"]
+        assert terms("zhengquan", release="2025.1") == ["证券"]
+        assert terms("股票", release="2025.1-cd") == ["股票"] and terms("股票", release="2025.1") == []
+        assert_problem(client.get("/api/v1/search", params={"q": "x", "release": "nope"}), 404)

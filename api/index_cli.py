@@ -1,0 +1,50 @@
+"""`sfreg index rebuild` and `sfreg index check`: the search index is a cache of the database."""
+
+import time
+
+import typer
+
+from api.search_index import HIDDEN, build_procs, terms_source
+from registry.database import get_engine
+from registry.search.index import IndexUnavailable, SearchIndex, fingerprint_of
+from registry.search.sync import rebuild as rebuild_index
+from registry.settings import get_settings
+
+app = typer.Typer(help="The search index (a cache of the database, rebuilt at start when needed).",
+                  no_args_is_help=True)
+
+
+@app.command()
+def rebuild() -> None:
+    """Build the index anew from the database (running servers swap it in within a poll)."""
+    settings = get_settings()
+    index = SearchIndex(settings.resolved_index_dir, hidden=HIDDEN)
+    started = time.perf_counter()
+    with index.locked(timeout=600) as got:
+        if not got:
+            typer.echo("Index locked: another process holds the write lock", err=True)
+            raise typer.Exit(1)
+        count = rebuild_index(index, terms_source(get_engine()), procs=build_procs())
+    took = time.perf_counter() - started
+    typer.echo(f"rebuilt {settings.resolved_index_dir}: {count} revisions in {took:.1f} s")
+
+
+@app.command()
+def check() -> None:
+    """Compare the index with the database (revision count, content hash); exit 1 if they differ."""
+    settings = get_settings()
+    index = SearchIndex(settings.resolved_index_dir, hidden=HIDDEN)
+    source = terms_source(get_engine())
+    expected = fingerprint_of(source.fingerprint_items())
+    try:
+        index.open()
+    except IndexUnavailable as error:
+        typer.echo(f"Index unavailable: {error}", err=True)
+        raise typer.Exit(1) from None
+    actual = index.fingerprint()
+    typer.echo(f"index:    {actual[0]} revisions, sha256 {actual[1]}")
+    typer.echo(f"database: {expected[0]} revisions, sha256 {expected[1]}")
+    if actual != expected:
+        typer.echo("Index out of step with the database: run `sfreg index rebuild`", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok")
