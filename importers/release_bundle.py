@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from registry.releases.models import Release, Stage
 from terms.versioned import CONCEPTS
 
 BUNDLE_FORMATS = ("json", "csv", "tbx")
+_BUILDING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ def bundle(session: Session, engine: Engine, release: Release, fmt: str, home: P
                            errors=[{"pointer": "/format", "detail": fmt}])
     target = home / "exports" / f"release-{release.seq}-{fmt}.zip"
     manifest_path = target.with_suffix(".json")
-    if not (target.exists() and manifest_path.exists()):
-        _build(session, engine, release, fmt, target, manifest_path)
+    with _BUILDING:  # one build at a time per process; other processes may race, with identical results
+        if not (target.exists() and manifest_path.exists()):
+            _build(session, engine, release, fmt, target, manifest_path)
     manifest = json.loads(manifest_path.read_text("utf-8"))
     return Bundle(path=target, sha256=manifest["bundle_sha256"], manifest=manifest)
 
@@ -68,9 +71,10 @@ def _build(session: Session, engine: Engine, release: Release, fmt: str, target:
             _write(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode(), stamp)
     digest = _sha256(Path(tmp.name))
     os.replace(tmp.name, target)
-    staged = manifest_path.with_suffix(f".{os.getpid()}.part")
-    staged.write_text(json.dumps({**manifest, "bundle_sha256": digest}, ensure_ascii=False, indent=2), "utf-8")
-    os.replace(staged, manifest_path)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False,
+                                     suffix=".part") as staged:
+        staged.write(json.dumps({**manifest, "bundle_sha256": digest}, ensure_ascii=False, indent=2))
+    os.replace(staged.name, manifest_path)
 
 
 def _add(archive: zipfile.ZipFile, session: Session, engine: Engine, release: Release, dataset: str, fmt: str,

@@ -58,6 +58,10 @@ class XrefType(StrEnum):
     replaced_by = "replaced_by"
 
 
+# Ids and revision numbers fit a 32-bit INTEGER column (PostgreSQL); larger input is a 422, not a 500.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, PField(ge=1, le=MAX_ID)]
+
 CHINESE_LANGS = frozenset({Lang.zh_cn, Lang.zh_tw, Lang.zh_hk})
 
 
@@ -167,7 +171,7 @@ class SourceIn(Strict):
 
 class CrossReferenceIn(Strict):
     type: XrefType
-    target: int = PField(description="id of the referenced concept")
+    target: Id = PField(description="id of the referenced concept")
 
 
 class Definition(Strict):
@@ -227,12 +231,12 @@ class TransitionIn(Strict):
                               json_schema_extra={"examples": [{"to": "proposed"}, {"to": "approved"}]})
 
     to: ConceptStatus
-    superseded_by: int | None = PField(default=None, description="with to=deprecated: the replacing concept")
+    superseded_by: Id | None = PField(default=None, description="with to=deprecated: the replacing concept")
     change_note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class RevertIn(Strict):
-    revision: int = PField(ge=1)
+    revision: int = PField(ge=1, le=MAX_ID)
     change_note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 

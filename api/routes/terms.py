@@ -20,6 +20,7 @@ from registry.errors import (
 from terms import as_of, service
 from terms.models import (
     ENTRY_NUMBER_PATTERN,
+    MAX_ID,
     ConceptCreate,
     ConceptPage,
     ConceptPublic,
@@ -33,7 +34,7 @@ from terms.models import (
 
 router = APIRouter(tags=["terms"])
 WRITE_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, NotFound, Conflict)
-ConceptId = Annotated[int, Path(ge=1, le=2**53, description="stable concept id")]
+ConceptId = Annotated[int, Path(ge=1, le=MAX_ID, description="stable concept id")]
 IfMatch = Annotated[str | None, Header(description="ETag of the revision being changed")]
 
 

@@ -236,3 +236,14 @@ class TestProtocol:
         concept_id = create(client, tokens).json()["id"]
         events = list_events(session, "concept", concept_id)
         assert [(e.actor, e.action) for e in events] == [("test-editor", "concept.create")]
+
+
+class TestIntegerBounds:
+    def test_ids_beyond_a_32_bit_column_are_422_not_500(self, client, tokens):
+        concept_id = create(client, tokens).json()["id"]
+        assert_problem(client.get("/api/v1/concepts/99999999999"), 422)
+        assert_problem(client.post(f"/api/v1/concepts/{concept_id}/revert", json={"revision": 2**70},
+                                   headers=bearer(tokens["editor"])), 422)
+        refs = [{"type": "see", "target": 2**40}]
+        assert_problem(client.post("/api/v1/concepts", json=body(entry_number="3.1.9", cross_references=refs),
+                                   headers=bearer(tokens["editor"])), 422)
