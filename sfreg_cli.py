@@ -3,8 +3,9 @@
 import typer
 
 from api.cli import serve
-from registry.cli import db_app, token_app
 from codes import seed as codes_seed
+from importers.cli import export_app, import_app
+from registry.cli import db_app, token_app
 from registry.database import transaction
 from terms import seed as terms_seed
 
@@ -12,6 +13,8 @@ app = typer.Typer(help="sfreg — 证券期货业术语库与通用编码库", n
 app.command()(serve)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 @db_app.command("seed")

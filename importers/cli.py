@@ -1,0 +1,170 @@
+"""`sfreg import …` and `sfreg export …`.
+
+An import runs in one transaction: it commits only when every row is good and it is not a dry run;
+otherwise it rolls back, prints the report (every bad row with line, column and reason) and exits 1.
+A progress bar shows on a terminal only.
+"""
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from sqlmodel import Session
+
+from importers import service
+from registry.auth import SYSTEM
+from registry.database import get_engine
+from registry.errors import RegistryError
+
+import_app = typer.Typer(help="Import a file; all or nothing. Exit status 1 when any row is rejected.",
+                         no_args_is_help=True)
+export_app = typer.Typer(help="Export a dataset (streamed) to a file.", no_args_is_help=True)
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="decide and report every row, write nothing")]
+ReportFile = Annotated[Path | None, typer.Option("--report", help="every row's outcome, as JSON lines")]
+AsJson = Annotated[bool, typer.Option("--json", help="print the report as JSON")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="list created and updated rows too")]
+Format = Annotated[str | None, typer.Option("--format", help="csv, xlsx or tbx (default: the extension)")]
+Output = Annotated[Path, typer.Option("-o", "--output", help="file to write", dir_okay=False)]
+Release = Annotated[str | None, typer.Option("--release", help="a release name, latest or latest-any")]
+ExportFormat = Annotated[str, typer.Option("--format", help="csv, xlsx, tbx (terms only) or json")]
+Part = Annotated[int | None, typer.Option("--part", help="part (1–6) for rows or a TBX file without one; "
+                                                         "new concepts are drafts")]
+
+
+@import_app.command("terms")
+def import_terms(file: Path, fmt: Format = None, part: Part = None, dry_run: DryRun = False,
+                 report: ReportFile = None, as_json: AsJson = False, verbose: Verbose = False) -> None:
+    """Concepts from CSV/XLSX (one row per concept; Chinese or English headers) or TBX (2019 or martif)."""
+    _import("terms", file, fmt=fmt, part=part, dry_run=dry_run, report_path=report, as_json=as_json,
+            verbose=verbose)
+
+
+@import_app.command("codes")
+def import_codes(scheme: str, file: Path, fmt: Format = None, dry_run: DryRun = False,
+                 report: ReportFile = None, as_json: AsJson = False, verbose: Verbose = False) -> None:
+    """Code entries of SCHEME from CSV/XLSX (code, name_zh, name_en, status, valid_from, …, attributes)."""
+    _import(f"codes/{scheme}", file, fmt=fmt, dry_run=dry_run, report_path=report, as_json=as_json,
+            verbose=verbose)
+
+
+@import_app.command("mic")
+def import_mic(file: Path, dry_run: DryRun = False, report: ReportFile = None, as_json: AsJson = False,
+               verbose: Verbose = False) -> None:
+    """An ISO 10383 MIC file (current or pre-2022 layout) into the venue scheme; nothing is deleted."""
+    _import("mic", file, fmt="csv", dry_run=dry_run, report_path=report, as_json=as_json, verbose=verbose)
+
+
+@import_app.command("isin")
+def import_isin(file: Path, fmt: Format = None, dry_run: DryRun = False, report: ReportFile = None,
+                as_json: AsJson = False, verbose: Verbose = False) -> None:
+    """ISIN records from CSV/XLSX, streamed: millions of rows in constant memory."""
+    _import("isin", file, fmt=fmt, dry_run=dry_run, report_path=report, as_json=as_json, verbose=verbose)
+
+
+def _import(dataset: str, file: Path, *, fmt: str | None, dry_run: bool, report_path: Path | None,
+            as_json: bool, verbose: bool, part: int | None = None) -> None:
+    if not file.is_file():
+        _fail(f"File not found: {file}")
+    engine = get_engine()
+    with (Session(engine, expire_on_commit=False) as session, file.open("rb") as raw,
+          _sink(report_path) as sink, _progress(file.stat().st_size, file.name) as advance):
+        try:
+            report = service.run_import(session, dataset, _Counting(raw, advance), filename=file.name,
+                                        actor=SYSTEM, fmt=fmt, dry_run=dry_run, default_part=part, sink=sink)
+        except RegistryError as error:
+            session.rollback()
+            _fail(f"{error.title}: {error.detail}", error.extensions.get("errors"))
+        if report.rejected or dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    typer.echo(report.to_json() if as_json else report.render_text(verbose=verbose))
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _fail(message: str, errors: list | None = None) -> None:
+    typer.echo(message, err=True)
+    for error in (errors or [])[:1000]:
+        where = f"line {error.get('line')}" + (f", {error['column']}" if error.get("column") else "")
+        typer.echo(f"  {where}: {error.get('detail')}", err=True)
+    raise typer.Exit(1)
+
+
+class _Counting:
+    """A binary stream that reports how many bytes were read (drives the progress bar)."""
+
+    def __init__(self, raw: IO[bytes], advance) -> None:
+        self.raw, self.advance = raw, advance
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.advance(len(data))
+        return data
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.advance(count or 0)
+        return count
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator:
+    if not sys.stdout.isatty():
+        yield lambda _n: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(f"importing {label}", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
+def _sink(path: Path | None) -> Iterator:
+    if path is None:
+        yield None
+        return
+    with path.open("w", encoding="utf-8") as out:
+        yield lambda row: out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# ---- exports --------------------------------------------------------------------------------------
+
+@export_app.command("terms")
+def export_terms(output: Output, fmt: ExportFormat = "csv", release: Release = None) -> None:
+    """The term base as CSV/XLSX (one row per concept), TBX-Basic (+ sfreg fields) or JSON."""
+    _export("terms", output, fmt, release)
+
+
+@export_app.command("codes")
+def export_codes(scheme: str, output: Output, fmt: ExportFormat = "csv", release: Release = None) -> None:
+    """The entries of SCHEME as CSV/XLSX/JSON."""
+    _export(f"codes/{scheme}", output, fmt, release)
+
+
+@export_app.command("isin")
+def export_isin(output: Output, fmt: ExportFormat = "csv", release: Release = None) -> None:
+    """ISIN records as CSV/XLSX/JSON, streamed."""
+    _export("isin", output, fmt, release)
+
+
+def _export(dataset: str, output: Path, fmt: str, release: str | None) -> None:
+    engine = get_engine()
+    try:
+        with Session(engine) as session:
+            out = service.export(session, engine, dataset, fmt, release=release)
+        with output.open("wb") as handle:
+            for chunk in out.chunks:
+                handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    except RegistryError as error:
+        _fail(f"{error.title}: {error.detail}")
+    typer.echo(f"exported {dataset} to {output} ({fmt})")
