@@ -3,6 +3,7 @@
 import typer
 
 from api.cli import serve
+from api.index_cli import app as index_app
 from codes import seed as codes_seed
 from importers.cli import export_app, import_app
 from registry.cli import db_app, token_app
@@ -15,6 +16,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+app.add_typer(index_app, name="index")
 
 
 @db_app.command("seed")
@@ -27,16 +29,6 @@ def db_seed() -> None:
         codes = codes_seed.seed_codes(session)
     typer.echo(f"seeded {parts} parts, {concepts} sample concepts, {schemes} code schemes, {codes} codes")
 
-
-def _mount_optional() -> None:
-    try:
-        from api.index_cli import app as index_app
-    except ModuleNotFoundError:
-        return
-    app.add_typer(index_app, name="index")
-
-
-_mount_optional()
 
 if __name__ == "__main__":
     app()

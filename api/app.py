@@ -10,7 +10,12 @@ from sqlalchemy import text
 from api import problems
 from api.deps import SessionDep, reader
 from api.limits import BodyLimit
+from api import lifecycle
+from api.pages.routes import mount as mount_pages
 from api.routes import codes as codes_routes
+from api.routes import imports as imports_routes
+from api.routes import releases as releases_routes
+from api.routes import search as search_routes
 from api.routes import terms as terms_routes
 from api.routes import validate as validate_routes
 from registry.settings import get_settings
@@ -26,23 +31,8 @@ PROBLEM_SCHEMA = {
 }
 
 
-def _optional_routers() -> list[APIRouter]:
-    """Routers of capabilities that may not be installed in this build yet."""
-    found = []
-    for name in ("search", "releases", "imports"):
-        try:
-            module = __import__(f"api.routes.{name}", fromlist=["router"])
-        except ModuleNotFoundError as error:
-            if error.name != f"api.routes.{name}":
-                raise
-            continue
-        found.append(module.router)
-    return found
-
-
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    from api import lifecycle
     lifecycle.start(app)
     try:
         yield
@@ -57,17 +47,14 @@ def create_app() -> FastAPI:
                               "Reads are public; writes need `Authorization: Bearer <token>`.")
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reader)])
-    for module in (terms_routes, codes_routes, validate_routes):
+    for module in (terms_routes, codes_routes, validate_routes, search_routes, releases_routes, imports_routes):
         api.include_router(module.router)
-    for router in _optional_routers():
-        api.include_router(router)
     app.include_router(api)
     app.include_router(_health_router())
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_upload_bytes,
                        upload_prefix=f"{API_PREFIX}/imports")
     app.openapi = lambda: _openapi(app)
-    from api.pages.routes import mount as mount_pages  # HTML pages for browsers (api/pages)
-    mount_pages(app)
+    mount_pages(app)  # HTML pages for browsers (api/pages)
     return app
 
 

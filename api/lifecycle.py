@@ -2,19 +2,12 @@
 
 from fastapi import FastAPI
 
+from api import search_index
+
 
 def start(app: FastAPI) -> None:
-    try:
-        from api import search_index
-    except ImportError:
-        app.state.on_commit = None
-        return
     search_index.start(app)
 
 
 def stop(app: FastAPI) -> None:
-    try:
-        from api import search_index
-    except ImportError:
-        return
     search_index.stop(app)
