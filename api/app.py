@@ -7,10 +7,9 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import text
 
-from api import problems
+from api import lifecycle, problems
 from api.deps import SessionDep, reader
 from api.limits import BodyLimit
-from api import lifecycle
 from api.pages.routes import mount as mount_pages
 from api.routes import codes as codes_routes
 from api.routes import imports as imports_routes

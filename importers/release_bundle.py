@@ -63,12 +63,12 @@ def _build(session: Session, engine: Engine, release: Release, fmt: str, target:
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = release.created_at.timetuple()[:6]
     files = []
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for dataset, file_format in datasets(release, fmt):
-                files.append(_add(archive, session, engine, release, dataset, file_format, stamp))
-            manifest = _manifest(release, fmt, files)
-            _write(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode(), stamp)
+    with (tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp,
+          zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive):
+        for dataset, file_format in datasets(release, fmt):
+            files.append(_add(archive, session, engine, release, dataset, file_format, stamp))
+        manifest = _manifest(release, fmt, files)
+        _write(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode(), stamp)
     digest = _sha256(Path(tmp.name))
     os.replace(tmp.name, target)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False,

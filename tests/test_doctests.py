@@ -21,9 +21,8 @@ def modules_with_doctests() -> list[str]:
             if ".migrations" in info.name:
                 continue
             module = importlib.import_module(info.name)
-            if doctest.DocTestFinder().find(module):
-                if any(test.examples for test in doctest.DocTestFinder().find(module)):
-                    names.append(info.name)
+            if any(test.examples for test in doctest.DocTestFinder().find(module)):
+                names.append(info.name)
     return names
 
 

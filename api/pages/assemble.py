@@ -5,10 +5,9 @@ from typing import Any
 from sqlmodel import Session
 
 from api.pages import features, forms, views
-from terms import labels
 from registry.auth import Actor
 from registry.errors import NotFound
-from terms import service
+from terms import labels, service
 
 
 def concept_id(raw: str) -> int:

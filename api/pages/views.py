@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from terms.labels import EntryLabel
 from registry.auth import Actor
+from terms.labels import EntryLabel
 from terms.models import CHINESE_LANGS, Lang, TermStatus
 from terms.rules import TRANSITIONS
 

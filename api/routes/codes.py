@@ -41,7 +41,8 @@ def list_schemes(session: SessionDep) -> list[SchemePublic]:
 
 @router.get("/{scheme}/codes", responses=problems(NotFound, InvalidInput))
 def list_codes(session: SessionDep, scheme: Scheme, q: Annotated[str | None, Query(max_length=200)] = None,
-               status: CodeStatus | None = None, as_of: AsOf = None, cursor: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
+               status: CodeStatus | None = None, as_of: AsOf = None,
+               cursor: Annotated[int | None, Query(ge=0, le=2_147_483_647)] = None,
                limit: Annotated[int, Query(ge=1, le=500)] = 50, release: ReleaseDep = None) -> CodePage:
     """Entries of a scheme, searched by code prefix, name or pinyin, filtered by status and validity."""
     if release is not None:

@@ -141,6 +141,7 @@ class TestExport:
         client.patch(f"/api/v1/concepts/{concept.json()['id']}", json={"entry_number": "1.9"},
                      headers={**bearer(tokens["editor"]), "If-Match": concept.headers["ETag"]})
         import shutil
+
         from registry.settings import get_settings
         shutil.rmtree(get_settings().home / "exports")  # a derived cache: rebuilt, and must come out the same
         second = client.get("/api/v1/releases/2025.1/export", params={"format": "csv"})
@@ -184,6 +185,7 @@ class TestExport:
         client.patch(f"/api/v1/concepts/{target.json()['id']}", json={"entry_number": "1.7"},
                      headers={**bearer(tokens["editor"]), "If-Match": target.headers["ETag"]})
         import shutil
+
         from registry.settings import get_settings
         shutil.rmtree(get_settings().home / "exports")
         assert client.get("/api/v1/releases/r1/export", params={"format": "csv"}).content == before
