@@ -62,11 +62,14 @@ def require(role: Role):
     return dependency
 
 
-async def reader(credentials: Credentials) -> Actor | None:
-    """Reads are public unless SFREG_PUBLIC_READ=false; then any valid token may read. Async, so the
-    public fast path costs no thread hop."""
+async def reader(request: Request) -> Actor | None:
+    """Reads are public unless SFREG_PUBLIC_READ=false; then any valid token may read. Async and free of
+    sub-dependencies, so the public fast path costs neither a thread hop nor header parsing."""
     if get_settings().public_read:
         return None
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    credentials = HTTPAuthorizationCredentials(scheme=scheme, credentials=secret) if scheme.lower() == "bearer" \
+        and secret else None
     return await run_in_threadpool(_authenticate_reader, credentials)
 
 
@@ -75,15 +78,23 @@ def _authenticate_reader(credentials: HTTPAuthorizationCredentials | None) -> Ac
         return _actor(session, credentials)
 
 
-async def release_name(response: Response, release: Annotated[str | None, Query(
-        max_length=60, description="read as of this release: a name, `latest` (newest published) or "
-                                   "`latest-any` (newest of any stage); default: the live working state")] = None,
-                       ) -> str | None:
-    """The ?release= asked for. A read of a named release is immutable and cached for a year; a selector's
-    (latest, latest-any) target moves, so it is cached briefly."""
+ReleaseQuery = Annotated[str | None, Query(
+    max_length=60, description="read as of this release: a name, `latest` (newest published) or `latest-any` "
+                               "(newest of any stage); default: the live working state")]
+
+
+def release_cache_control(release: str | None) -> str | None:
+    """A read of a named release is immutable and cached for a year; a selector's (latest, latest-any)
+    target moves, so it is cached briefly."""
+    if release is None:
+        return None
+    return "public, max-age=60" if release in SELECTORS else "public, max-age=31536000, immutable"
+
+
+async def release_name(response: Response, release: ReleaseQuery = None) -> str | None:
+    """The ?release= asked for, with its Cache-Control set."""
     if release is not None:
-        response.headers["Cache-Control"] = ("public, max-age=60" if release in SELECTORS
-                                             else "public, max-age=31536000, immutable")
+        response.headers["Cache-Control"] = release_cache_control(release)
     return release
 
 

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
+from starlette.routing import Route
 
-from api.deps import ReleaseName
+from api.deps import ReleaseName, ReleaseQuery, reader, release_cache_control
 from api.problems import problems
 from codes import validation
 from importers.safety import neutralise_cell
@@ -52,12 +53,48 @@ class BatchResult(BaseModel):
 
 @router.get("/{kind}/{code}", responses=problems(NotFound), response_model=ValidationResult)
 async def validate_one(kind: Kind, code: Annotated[str, Path(max_length=20_000)], as_of: AsOf = None,
-                       release: ReleaseName = None) -> Response:
+                       release: ReleaseQuery = None) -> Response:
     """Validate one code; 200 whatever the verdict, with reasons in Chinese and English.
 
-    The hot path: async with no thread hop; the registry lookup is one indexed point query."""
+    Served by `validate_one_fast` (a plain Starlette route mounted ahead of the API, same behaviour);
+    this declaration is the documented contract."""
+    return _answer(kind, code, as_of, release)
+
+
+async def validate_one_fast(request: Request) -> Response:
+    """The high-volume GET without FastAPI's parameter machinery (~0.3 ms per request saved): the same
+    parameters, checked by hand, and the same answer as `validate_one`."""
+    await reader(request)
+    query = request.query_params
+    unknown = set(query) - {"as_of", "release"}
+    if unknown:
+        raise InvalidInput(f"unknown query parameter(s): {', '.join(sorted(unknown))[:100]}")
+    release = query.get("release")
+    if release is not None and len(release) > 60:
+        raise InvalidInput("release names have at most 60 characters", errors=[{"pointer": "/release"}])
+    return _answer(request.path_params["kind"], request.path_params["code"], _date(query.get("as_of")), release)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text is not None else None
+    except ValueError:
+        raise InvalidInput(f"as_of {text[:40]!r} is not a date (YYYY-MM-DD)",
+                           errors=[{"pointer": "/as_of", "detail": text[:40]}]) from None
+
+
+def _answer(kind: str, code: str, as_of: date | None, release: str | None) -> Response:
+    if len(kind) > 40 or len(code) > 20_000:
+        raise InvalidInput("kind or code too long", errors=[{"pointer": "/code"}])
     result = validation.validate_codes(get_engine(), kind, [code], as_of=as_of, release=release)[0]
-    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json")
+    cache = release_cache_control(release)
+    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json",
+                    headers={"Cache-Control": cache} if cache else None)
+
+
+def fast_routes(prefix: str) -> list[Route]:
+    """Routes to mount ahead of the FastAPI routers."""
+    return [Route(f"{prefix}/validate/{{kind}}/{{code}}", validate_one_fast, methods=["GET"])]
 
 
 @router.post("/{kind}", responses=problems(NotFound, InvalidInput, TooLarge),

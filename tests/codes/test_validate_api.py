@@ -72,3 +72,19 @@ class TestBatch:
     def test_non_utf8_body_is_422(self, client):
         response = client.post("/api/v1/validate/isin", content=b"\xff\xfe", headers={"content-type": "text/plain"})
         assert_problem(response, 422)
+
+
+class TestFastRouteParameters:
+    def test_bad_as_of_and_unknown_parameters_are_422(self, client):
+        assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7", params={"as_of": "2025-13-01"}), 422)
+        assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7", params={"bogus": "1"}), 422)
+        assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7", params={"release": "x" * 61}), 422)
+        assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7", params={"release": "nope"}), 404)
+
+    def test_private_reads_apply_to_the_fast_route(self, client, tokens, monkeypatch):
+        from registry.settings import get_settings
+        from support import bearer
+        monkeypatch.setenv("SFREG_PUBLIC_READ", "false")
+        get_settings.cache_clear()
+        assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7"), 401)
+        assert client.get("/api/v1/validate/isin/CNE0000001L7", headers=bearer(tokens["editor"])).status_code == 200
