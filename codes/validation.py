@@ -42,7 +42,9 @@ def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_
     if len(raws) > MAX_BATCH:
         raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
     validator = get_validator(kind)
-    verdicts = [validator.check(_bounded(raw), as_of=as_of).as_dict() for raw in raws]
+    seen: dict[str, dict[str, Any]] = {}  # a batch often repeats codes: judge each distinct input once
+    verdicts = [seen.get(raw) or seen.setdefault(raw, validator.check(_bounded(raw), as_of=as_of).as_dict())
+                for raw in raws]
     scheme = REGISTRY_OF.get(kind)
     if scheme is None or engine is None:
         return [{**v, "registered": None, "record": None} for v in verdicts]

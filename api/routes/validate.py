@@ -2,10 +2,10 @@
 
 import csv
 import io
-import json
 from datetime import date
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -88,7 +88,7 @@ def _answer(kind: str, code: str, as_of: date | None, release: str | None) -> Re
         raise InvalidInput("kind or code too long", errors=[{"pointer": "/code"}])
     result = validation.validate_codes(get_engine(), kind, [code], as_of=as_of, release=release)[0]
     cache = release_cache_control(release)
-    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json",
+    return Response(orjson.dumps(result), media_type="application/json",
                     headers={"Cache-Control": cache} if cache else None)
 
 
@@ -111,7 +111,7 @@ async def validate_batch(request: Request, kind: Kind, as_of: AsOf = None,
                                       release=release)
     if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
         return Response(_csv(results), media_type="text/csv; charset=utf-8")
-    return Response(json.dumps({"results": results}, ensure_ascii=False, default=str), media_type="application/json")
+    return Response(orjson.dumps({"results": results}), media_type="application/json")
 
 
 def _parse_batch(content_type: str, body: bytes) -> list[str]:
@@ -123,8 +123,8 @@ def _parse_batch(content_type: str, body: bytes) -> list[str]:
     if content_type.startswith("text/plain"):
         return [line.strip() for line in text.splitlines() if line.strip()]
     try:
-        return Batch.model_validate(json.loads(text)).codes
-    except (json.JSONDecodeError, ValidationError) as error:
+        return Batch.model_validate(orjson.loads(text)).codes
+    except (orjson.JSONDecodeError, ValidationError) as error:
         raise InvalidInput('send {"codes": ["…", …]} (a JSON list of strings) or text/plain, one code per line; '
                            f"got: {str(error)[:200]}", errors=[{"pointer": "/codes", "detail": "not a list"}]
                            ) from None
