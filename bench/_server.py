@@ -48,7 +48,7 @@ def _wait(base: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):
-            urllib.request.urlopen(base + "/readyz", timeout=1).read()  # noqa: S310 (loopback only)
+            urllib.request.urlopen(base + "/readyz", timeout=1).read()
             return
         time.sleep(0.2)
     raise RuntimeError(f"server at {base} did not become ready")

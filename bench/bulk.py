@@ -9,7 +9,7 @@
    Raw: sqlite3 cursor → csv.writer / `COPY (SELECT …) TO STDOUT`.
 3. 100,000 concepts CSV import (`sfreg import terms`) plus `sfreg index rebuild`, SQLite: target 90 s.
    Raw: the concept, term, cross_reference, concept_revision and audit rows reloaded by `executemany`.
-Every `sfreg` command runs in its own process: its wall time and peak RSS (wait4) are what is reported.
+Every `sfreg` command runs in its own process: its wall time and peak RSS (VmHWM) are what is reported.
 The data are synthetic: 40 % of the ISINs carry a Chinese name (pinyin goes into the search text).
 """
 
@@ -86,37 +86,45 @@ def write_concepts(path: Path, count: int, seed: int = 1) -> None:
 
 # ---- running sfreg -------------------------------------------------------------------------------
 
-def sfreg(url: str, home: Path, *args: str, sample: bool = False) -> dict:
-    """Run `sfreg …` in a child process; return wall seconds, peak RSS (MB) and, if asked, RSS samples."""
+def sfreg(url: str, home: Path, *args: str) -> dict:
+    """Run `sfreg …` in a child process; return wall seconds, peak RSS (MB) and RSS samples over time.
+
+    The peak is the child's VmHWM, sampled from /proc until it exits: wait4's ru_maxrss would also count the
+    bench process's own memory, which the child carries between fork and exec."""
     env = {**os.environ, "SFREG_DATABASE_URL": url, "SFREG_HOME": str(home),
            "SFREG_INDEX_DIR": str(home / "index")}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "sfreg_cli", *args], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float, float]] = []
     sampler = threading.Thread(target=_sample, args=(process.pid, started, samples), daemon=True)
-    if sample:
-        sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
+    sampler.start()
+    _, status, _usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     out, err = process.stdout.read().decode(), process.stderr.read().decode()
     process.stdout.close()
     process.stderr.close()
     if status != 0:
         raise SystemExit(f"sfreg {' '.join(args)} failed:\n{out}\n{err}")
-    return {"wall": wall, "rss": usage.ru_maxrss / 1024, "samples": samples,
+    peak = max((hwm for _, _, hwm in samples), default=float("nan"))
+    return {"wall": wall, "rss": peak, "samples": [(t, rss) for t, rss, _ in samples],
             "out": out.strip().splitlines()[:1]}
 
 
 def _sample(pid: int, started: float, samples: list) -> None:
+    """(seconds, VmRSS MB, VmHWM MB) every 0.1 s, from the child's exec (its command line names sfreg_cli)."""
     status = Path(f"/proc/{pid}/status")
     while True:
         try:
-            line = next(x for x in status.read_text().splitlines() if x.startswith("VmRSS"))
-        except (OSError, StopIteration):
+            if b"sfreg_cli" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                time.sleep(0.01)
+                continue
+            values = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            rss, hwm = (int(values[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+        except (OSError, KeyError, ValueError):
             return
-        samples.append((time.perf_counter() - started, int(line.split()[1]) / 1024))
-        time.sleep(0.2)
+        samples.append((time.perf_counter() - started, rss, hwm))
+        time.sleep(0.1)
 
 
 def prepare_database(url: str, home: Path, *, parts: bool = False) -> None:
@@ -160,7 +168,7 @@ def sqlite_isin(work: Path, data: Path, rows: int) -> None:
     source, target = sqlite3.connect(db), sqlite3.connect(raw_db)
     raw = _sqlite_copy(source, target, [("code_entry", ENTRY_COLUMNS), ("code_revision", REVISION_COLUMNS)])
     record(f"ISIN import, {rows:,} rows, SQLite", "≤ 60 s, ≤ 300 MB", ours, raw, "sqlite3 executemany")
-    exported = sfreg(url, home, "export", "isin", "-o", str(work / "sq" / "isin-out.csv"), sample=True)
+    exported = sfreg(url, home, "export", "isin", "-o", str(work / "sq" / "isin-out.csv"))
     started = time.perf_counter()
     with (work / "sq" / "raw-out.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
@@ -227,7 +235,7 @@ def postgres_isin(work: Path, data: Path, rows: int, server: str) -> None:
             tables = [("code_entry", ENTRY_COLUMNS), ("code_revision", REVISION_COLUMNS)]
             raw = _pg_copy(source, target, tables)
             record(f"ISIN import, {rows:,} rows, PostgreSQL", "≤ 30 s, ≤ 300 MB", ours, raw, "psycopg COPY")
-            exported = sfreg(urls[0], home, "export", "isin", "-o", str(home / "isin-out.csv"), sample=True)
+            exported = sfreg(urls[0], home, "export", "isin", "-o", str(home / "isin-out.csv"))
             started = time.perf_counter()
             statement = f"COPY ({EXPORTED}) TO STDOUT WITH (FORMAT csv)"
             with (home / "raw-out.csv").open("wb") as out, source.cursor() as cursor, \

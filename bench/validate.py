@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from stdnum import isin as std_isin  # noqa: E402
-from stdnum import lei as std_lei  # noqa: E402
+from stdnum import isin as std_isin
+from stdnum import lei as std_lei
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from codes.validators import isin, lei  # noqa: E402
+from codes.validators import isin, lei
 
 ALNUM = string.digits + string.ascii_uppercase
 # Weighted towards what a Chinese registry sees; every prefix here is known to both implementations.

@@ -72,10 +72,11 @@ def _import(dataset: str, file: Path, *, fmt: str | None, dry_run: bool, report_
         _fail(f"File not found: {file}")
     engine = get_engine()
     with (Session(engine, expire_on_commit=False) as session, file.open("rb") as raw,
-          _sink(report_path) as sink, _progress(file.stat().st_size, file.name) as advance):
+          _sink(report_path) as sink, _progress(file.stat().st_size, file.name) as (read, wrote)):
         try:
-            report = service.run_import(session, dataset, _Counting(raw, advance), filename=file.name,
-                                        actor=SYSTEM, fmt=fmt, dry_run=dry_run, default_part=part, sink=sink)
+            report = service.run_import(session, dataset, _Counting(raw, read), filename=file.name,
+                                        actor=SYSTEM, fmt=fmt, dry_run=dry_run, default_part=part, sink=sink,
+                                        progress=wrote)
         except RegistryError as error:
             session.rollback()
             _fail(f"{error.title}: {error.detail}", error.extensions.get("errors"))
@@ -118,14 +119,21 @@ class _Counting:
 
 @contextmanager
 def _progress(total: int, label: str) -> Iterator:
+    """Two callbacks: bytes read from the file, and concepts written (term imports write after reading)."""
     if not sys.stdout.isatty():
-        yield lambda _n: None
+        yield (lambda _n: None), (lambda _n: None)
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), transient=True) as bar:
-        task = bar.add_task(f"importing {label}", total=total)
-        yield lambda n: bar.advance(task, n)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=True) as bar:
+        reading = bar.add_task(f"reading {label} (bytes)", total=total)
+        writing: list = []
+
+        def wrote(n: int) -> None:
+            if not writing:
+                writing.append(bar.add_task("writing (rows)", total=None))
+            bar.advance(writing[0], n)
+        yield (lambda n: bar.advance(reading, n)), wrote
 
 
 @contextmanager

@@ -491,19 +491,19 @@ def map_lang(tag: str) -> str | None:
     """The term base language of an xml:lang value, or None for languages it does not keep.
 
     >>> [map_lang(t) for t in ("zh", "zh-Hans-CN", "zh-Hant", "ZH_hk", "en-GB", "zu")]
-    [<Lang.zh_cn: 'zh-CN'>, <Lang.zh_cn: 'zh-CN'>, <Lang.zh_tw: 'zh-TW'>, <Lang.zh_hk: 'zh-HK'>, <Lang.en: 'en'>, None]
+    ['zh-CN', 'zh-CN', 'zh-TW', 'zh-HK', 'en', None]
     """
     parts = tag.strip().replace("_", "-").lower().split("-")
     if parts[0] == "en":
-        return Lang.en
+        return Lang.en.value
     if parts[0] not in ("zh", "cmn"):
         return None
     rest = set(parts[1:])
     if rest & {"hk", "mo"}:
-        return Lang.zh_hk
+        return Lang.zh_hk.value
     if rest & {"tw", "hant"}:
-        return Lang.zh_tw
-    return Lang.zh_cn
+        return Lang.zh_tw.value
+    return Lang.zh_cn.value
 
 
 # ---- writing --------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, description="Largest JSON request body accepted.")
     max_upload_bytes: int = Field(default=200_000_000, description="Largest import upload accepted.")
     index_poll_seconds: float = Field(default=0.5, description="How often a worker looks for changes.")
+    telemetry: bool = Field(default=False, description="FastAPI's native OpenTelemetry spans, metrics and logs.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -88,10 +88,13 @@ def plan_concept_rows(session: Session, rows, *, default_part: int | None = None
     for row, outcome in zip(rows, outcomes, strict=True):
         if not outcome.errors:
             planner.complete(row, outcome)
+        row.fields = {}  # merged into outcome.fields; a 100,000-row file held both (memory)
     planner.check_preferred(outcomes)
     for outcome in outcomes:
         if outcome.errors:
             outcome.outcome, outcome.changed, outcome.fields = "error", [], None
+        elif outcome.outcome == "unchanged":
+            outcome.fields = None
     return outcomes
 
 
@@ -556,7 +559,8 @@ def reference_text(part: int, entry: str, own_part: int) -> str:
 
 
 def entry_index(session: Session) -> dict[int, tuple[int, str]]:
-    """concept id -> (part, entry number), for writing references as entry numbers."""
+    """concept id -> (part, entry number) now, for writing references as entry numbers (a release's
+    numbers: terms.as_of.entry_index)."""
     return {cid: (part, number) for cid, part, number in
             session.exec(select(Concept.id, Concept.part, Concept.entry_number))}
 

@@ -157,7 +157,7 @@ class TermIn(Strict):
     lang: Lang
     status: TermStatus
     type: TermType = TermType.full_form
-    pinyin: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[a-zü: ]*$")] | None = PField(
+    pinyin: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[a-z0-9ü: ]*$")] | None = PField(
         default=None, description="Curated pinyin, syllables separated by spaces, no tones; "
                                   "omit to derive it automatically.")
     geographical_usage: Annotated[str, StringConstraints(max_length=50)] | None = None
