@@ -82,8 +82,9 @@ class TestFastRouteParameters:
         assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7", params={"release": "nope"}), 404)
 
     def test_private_reads_apply_to_the_fast_route(self, client, tokens, monkeypatch):
-        from registry.settings import get_settings
         from support import bearer
+
+        from registry.settings import get_settings
         monkeypatch.setenv("SFREG_PUBLIC_READ", "false")
         get_settings.cache_clear()
         assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7"), 401)
