@@ -19,7 +19,7 @@ from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
-from registry.releases.revisions import field_diff
+from registry.releases.revisions import history as revision_history
 from registry.search.folding import fold
 
 SNAPSHOT_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
@@ -126,16 +126,8 @@ def lookup_rows(conn: Connection, scheme: str, codes: Iterable[str]) -> Iterator
 
 
 def code_history(session: Session, scheme: str, raw_code: str) -> list[dict[str, Any]]:
-    entry = get_code(session, scheme, raw_code)
-    revisions = session.exec(select(CodeRevision).where(CodeRevision.entity_id == entry.id)
-                             .order_by(col(CodeRevision.rev))).all()
-    history, previous = [], None
-    for revision in revisions:
-        history.append({"revision": revision.rev, "action": revision.action, "actor": revision.actor,
-                        "at": revision.created_at, "change_note": revision.change_note,
-                        "status": revision.status, "changes": field_diff(previous, revision.data)})
-        previous = revision.data
-    return history
+    """Every revision of the entry with actor, time, note and changed fields."""
+    return revision_history(session, CodeRevision, get_code(session, scheme, raw_code).id)
 
 
 def etag(entry: CodeEntry) -> str:

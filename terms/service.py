@@ -18,7 +18,7 @@ from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
-from registry.releases.revisions import field_diff
+from registry.releases.revisions import history as revision_history
 from terms import rules
 from terms.models import (
     Concept,
@@ -137,15 +137,7 @@ def decode_cursor(cursor: str) -> int:
 def concept_history(session: Session, concept_id: int) -> list[dict[str, Any]]:
     """Every revision, oldest first, with actor, time, note and the field-level diff to the one before."""
     get_concept(session, concept_id)
-    revisions = session.exec(select(ConceptRevision).where(ConceptRevision.entity_id == concept_id)
-                             .order_by(col(ConceptRevision.rev))).all()
-    history, previous = [], None
-    for revision in revisions:
-        history.append({"revision": revision.rev, "action": revision.action, "actor": revision.actor,
-                        "at": revision.created_at, "change_note": revision.change_note,
-                        "status": revision.status, "changes": field_diff(previous, revision.data)})
-        previous = revision.data
-    return history
+    return revision_history(session, ConceptRevision, concept_id)
 
 
 def get_revision(session: Session, concept_id: int, rev: int) -> ConceptRevision:

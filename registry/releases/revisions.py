@@ -8,7 +8,7 @@ until the revision is first frozen into a release, so a release only touches wha
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import JSON, Field, SQLModel
+from sqlmodel import JSON, Field, Session, SQLModel, col, select
 
 from registry.clock import utcnow
 
@@ -35,3 +35,15 @@ def field_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str
     old = old or {}
     keys = sorted(set(old) | set(new))
     return [{"field": k, "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]
+
+
+def history(session: Session, revision: type[RevisionBase], entity_id: int) -> list[dict[str, Any]]:
+    """Every revision of an entity, oldest first, with actor, time, note and the field-level diff to the
+    revision before it."""
+    rows = session.exec(select(revision).where(revision.entity_id == entity_id).order_by(col(revision.rev))).all()
+    out, previous = [], None
+    for row in rows:
+        out.append({"revision": row.rev, "action": row.action, "actor": row.actor, "at": row.created_at,
+                    "change_note": row.change_note, "status": row.status, "changes": field_diff(previous, row.data)})
+        previous = row.data
+    return out
