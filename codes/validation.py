@@ -6,6 +6,7 @@ register. `registered` says whether the code is in the registry: an ISIN can pas
 still not exist. Kinds without a registry of their own (cfi, lei, uscc) answer `registered: null`.
 """
 
+import time
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -58,12 +59,39 @@ def _lookup(engine: Engine, scheme: str, codes: set[str], release: str | None,
     """Registry views of `codes`: live ones through a plain connection (the hot path: no ORM objects),
     a release's through a session."""
     if release is None:
-        with engine.connect() as conn:
-            return {row.code: service.public_view(row, as_of=day) for row in service.lookup_rows(conn, scheme, codes)}
+        return {code: service.public_view(row, as_of=day) for code, row in _recent_rows(engine, scheme, codes).items()}
     with Session(engine) as session:
         frozen = releases.resolve(session, release)
         return {c: in_release.release_view(r, as_of=day)
                 for c, r in in_release.lookup(session, scheme, codes, frozen).items()}
+
+
+# A read-through cache of registry rows, kept at most CACHE_SECONDS: high-volume validation repeats codes, and
+# a registration is then visible to validation within a second of its commit (search takes up to two).
+CACHE_SECONDS = 1.0
+CACHE_LIMIT = 200_000
+_rows: dict[tuple[str, str, str], tuple[float, Any]] = {}
+
+
+def _recent_rows(engine: Engine, scheme: str, codes: set[str]) -> dict[str, Any]:
+    now, url = time.monotonic(), str(engine.url)
+    found, missing = {}, set()
+    for code in codes:
+        hit = _rows.get((url, scheme, code))
+        if hit is not None and hit[0] > now:
+            if hit[1] is not None:
+                found[code] = hit[1]
+        else:
+            missing.add(code)
+    if missing:
+        with engine.connect() as conn:
+            fresh = {row.code: row for row in service.lookup_rows(conn, scheme, missing)}
+        if len(_rows) + len(missing) > CACHE_LIMIT:
+            _rows.clear()
+        expires = now + CACHE_SECONDS
+        _rows.update(((url, scheme, code), (expires, fresh.get(code))) for code in missing)
+        found.update(fresh)
+    return found
 
 
 def _bounded(raw: str) -> str:
@@ -101,3 +129,9 @@ def _mic_registry_errors(code: str, record: dict[str, Any] | None, day: date) ->
                  "message_zh": f"MIC {code} 自 {since} 起已失效（{record['status_as_of']}）"}]
     return []
 
+
+
+def forget_recent() -> None:
+    """Drop the cached registry rows: called after every commit in this process, so a write is seen by
+    this process's validation at once (other processes: within CACHE_SECONDS)."""
+    _rows.clear()

@@ -89,3 +89,14 @@ class TestFastRouteParameters:
         get_settings.cache_clear()
         assert_problem(client.get("/api/v1/validate/isin/CNE0000001L7"), 401)
         assert client.get("/api/v1/validate/isin/CNE0000001L7", headers=bearer(tokens["editor"])).status_code == 200
+
+
+class TestRegistryFreshness:
+    def test_a_code_registered_in_this_process_validates_as_registered_at_once(self, client, tokens):
+        from support import bearer
+        url = "/api/v1/validate/isin/US0378331005"
+        assert client.get(url).json()["registered"] is False
+        created = client.post("/api/v1/schemes/isin/codes", json={"code": "US0378331005", "name_en": "Apple"},
+                              headers=bearer(tokens["editor"]))
+        assert created.status_code == 201
+        assert client.get(url).json()["registered"] is True
