@@ -17,10 +17,9 @@ def wrk(url: str, connections: int, seconds: int, paths: list[str] | None = None
     """Requests per second and p99 latency (ms) of a wrk run; with `paths`, each request takes a random one."""
     script = []
     if paths:
-        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        lua.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
-                  "request = function() return wrk.format(nil, paths[math.random(#paths)]) end\n")
-        lua.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+                      "request = function() return wrk.format(nil, paths[math.random(#paths)]) end\n")
         script = ["-s", lua.name]
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *script, url],
                          capture_output=True, text=True, check=True).stdout
