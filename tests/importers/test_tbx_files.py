@@ -21,7 +21,8 @@ from registry.auth import SYSTEM
 from registry.errors import ImportRejected
 from terms import bulk
 
-pytestmark = pytest.mark.skipif(not TBX_DIR.is_dir(), reason=f"{TBX_DIR} is absent (shared/ lies beside the repository)")
+pytestmark = pytest.mark.skipif(not TBX_DIR.is_dir(),
+                                reason=f"{TBX_DIR} is absent (shared/ lies beside the repository)")
 
 ASTRONOMY = TBX_DIR / "ltac_tbx-basic_example_astronomy_dca_valid.tbx"
 BAD = TBX_DIR / "ltac_tbx-basic_basic_bad.tbx"
