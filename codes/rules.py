@@ -8,8 +8,9 @@ from pydantic import ValidationError
 
 from codes.models import ATTRS_BY_SCHEME, CodeScheme, CodeStatus
 from codes.validators import get_validator
+from registry import writes
 from registry.auth import Role
-from registry.errors import InvalidInput, PermissionDenied
+from registry.errors import InvalidInput
 
 # (from, to) -> least role. Expiring and superseding are reviewer decisions, like approving a concept.
 TRANSITIONS: dict[tuple[str, str], Role] = {
@@ -73,13 +74,7 @@ def check_validity(valid_from: date | None, valid_to: date | None) -> None:
 
 
 def require_transition(current: str, target: str, role: Role) -> None:
-    needed = TRANSITIONS.get((current, target))
-    if needed is None:
-        allowed = sorted(to for (frm, to) in TRANSITIONS if frm == current)
-        raise InvalidInput(f"cannot move a code from '{current}' to '{target}'; allowed: "
-                           f"{', '.join(allowed) or 'none'}", errors=[{"pointer": "/to", "detail": target}])
-    if role.rank < needed.rank:
-        raise PermissionDenied(f"moving a code from '{current}' to '{target}' needs role '{needed}'")
+    writes.require_transition(TRANSITIONS, "code", current, target, role)
 
 
 def status_on(status: str, valid_from: date | None, valid_to: date | None, day: date) -> str:

@@ -9,16 +9,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, or_
 from sqlalchemy import select as core_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from codes import rules
 from codes.models import CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn, CodeUpdate
 from codes.search_text import search_text
-from registry import audit
+from registry import audit, writes
 from registry.auth import Actor
 from registry.clock import utcnow
-from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.revisions import history as revision_history
 from registry.search.folding import fold
 
@@ -154,7 +153,8 @@ def update_code(session: Session, scheme: str, raw_code: str, patch: CodeUpdate,
                 if_match: str | None) -> CodeEntry:
     """Replace the fields present in `patch`; needs If-Match like concepts."""
     entry = get_code(session, scheme, raw_code)
-    _require_fresh(entry, if_match)
+    writes.require_fresh(etag(entry), if_match, required=True, what=f"{entry.scheme} code {entry.code}",
+                         revision=entry.rev)
     changes = patch.model_dump(exclude_unset=True)
     note = changes.pop("change_note", None)
     _write(session, entry, {**snapshot(entry), **changes}, actor=actor, action="update", change_note=note)
@@ -184,14 +184,6 @@ def _successor(session: Session, entry: CodeEntry, raw: str | None) -> str:
     return successor.code
 
 
-def _require_fresh(entry: CodeEntry, if_match: str | None) -> None:
-    if if_match is None:
-        raise PreconditionRequired(f"send If-Match: {etag(entry)} (the ETag of the revision you edited)")
-    if etag(entry) not in {t.strip().removeprefix("W/") for t in if_match.split(",")} and if_match != "*":
-        raise PreconditionFailed(f"{entry.scheme} code {entry.code} is at revision {entry.rev} ({etag(entry)}); "
-                                 f"your If-Match {if_match} is stale", current_revision=entry.rev)
-
-
 def snapshot(entry: CodeEntry) -> dict[str, Any]:
     return {k: getattr(entry, k) for k in SNAPSHOT_FIELDS}
 
@@ -205,12 +197,12 @@ def _write(session: Session, entry: CodeEntry, fields: dict[str, Any], *, actor:
     entry.search_text = search_text(entry.code, entry.name_zh, entry.name_en)
     entry.rev += 1
     entry.updated_at = utcnow()
-    _flush(session)
+    writes.flush_or_conflict(session, "a registered code")
     session.add(CodeRevision(entity_id=entry.id, rev=entry.rev, status=entry.status, scope=entry.scheme,
                              key=entry.code, data=json_snapshot(entry), actor=actor.name, action=action,
                              change_note=change_note))
     audit.record(session, actor, f"code.{action}", entry.scheme, entry.code, revision=entry.rev)
-    _flush(session)
+    writes.flush_or_conflict(session, "a registered code")
 
 
 def json_snapshot(entry: CodeEntry) -> dict[str, Any]:
@@ -218,13 +210,6 @@ def json_snapshot(entry: CodeEntry) -> dict[str, Any]:
     for key in ("valid_from", "valid_to"):
         data[key] = data[key].isoformat() if data[key] else None
     return data
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise Conflict(f"the change conflicts with a registered code: {error.orig}") from None
 
 
 def iter_snapshots(session: Session, scheme: str, *, release_seq: int | None = None,

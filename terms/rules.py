@@ -3,8 +3,9 @@
 from collections import Counter
 from typing import Any
 
+from registry import writes
 from registry.auth import Role
-from registry.errors import InvalidInput, PermissionDenied
+from registry.errors import InvalidInput
 from terms.models import ConceptStatus, Lang, TermStatus
 
 # (from, to) -> the least role that may move a concept along that edge.
@@ -44,13 +45,7 @@ def check_terms(terms: list[dict[str, Any]]) -> None:
 
 def require_transition(current: str, target: str, role: Role) -> None:
     """Raise InvalidInput for an edge that does not exist, PermissionDenied for one the role may not take."""
-    needed = TRANSITIONS.get((current, target))
-    if needed is None:
-        allowed = sorted(to for (frm, to) in TRANSITIONS if frm == current)
-        raise InvalidInput(f"cannot move a concept from '{current}' to '{target}'; allowed: "
-                           f"{', '.join(allowed) or 'none'}", errors=[{"pointer": "/to", "detail": target}])
-    if role.rank < needed.rank:
-        raise PermissionDenied(f"moving a concept from '{current}' to '{target}' needs role '{needed}'")
+    writes.require_transition(TRANSITIONS, "concept", current, target, role)
 
 
 def require_approvable(definition: dict[str, str | None]) -> None:

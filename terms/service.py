@@ -11,13 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from registry import audit
+from registry import audit, writes
 from registry.auth import Actor
 from registry.clock import utcnow
-from registry.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.revisions import history as revision_history
 from terms import rules
 from terms.models import (
@@ -202,14 +201,8 @@ def revert_concept(session: Session, concept_id: int, revert: RevertIn, *, actor
 
 
 def require_fresh(concept: Concept, if_match: str | None, *, required: bool) -> None:
-    if if_match is None:
-        if required:
-            raise PreconditionRequired(f"send If-Match: {etag(concept)} (the ETag of the revision you edited)")
-        return
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if etag(concept) not in candidates and "*" not in candidates:
-        raise PreconditionFailed(f"concept {concept.id} is at revision {concept.rev} ({etag(concept)}); "
-                                 f"your If-Match {if_match} is stale", current_revision=concept.rev)
+    writes.require_fresh(etag(concept), if_match, required=required, what=f"concept {concept.id}",
+                         revision=concept.rev)
 
 
 def _successor(session: Session, concept: Concept, move: TransitionIn) -> int | None:
@@ -231,7 +224,7 @@ def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, 
         rules.require_approvable(fields["definition"])
     _store_columns(concept, fields)
     _check_unique_number(session, concept)
-    _flush(session)
+    writes.flush_or_conflict(session, "another concept")
     _store_terms(session, concept, fields["terms"])
     _store_cross_references(session, concept, fields["cross_references"])
     concept.rev += 1
@@ -241,7 +234,7 @@ def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, 
                                 scope=str(concept.part), key=concept.sort_key, data=snapshot,
                                 actor=actor.name, action=action, change_note=change_note))
     audit.record(session, actor, f"concept.{action}", "concept", concept.id, revision=concept.rev)
-    _flush(session)
+    writes.flush_or_conflict(session, "another concept")
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -319,13 +312,6 @@ def _store_cross_references(session: Session, concept: Concept, xrefs: list[dict
                                errors=[{"pointer": f"/cross_references/{index}/target",
                                         "detail": str(xref["target"])}])
         session.add(CrossReference(concept_id=concept.id, type=xref["type"], target_id=xref["target"]))
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise Conflict(f"the change conflicts with another concept: {error.orig}") from None
 
 
 def preferred_term(snapshot: dict[str, Any], lang: str = Lang.zh_cn) -> str | None:
