@@ -28,19 +28,23 @@ def wrk(url: str, connections: int, seconds: int, paths: list[str] | None = None
     return rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def batch_ms(base: str, codes: list[str], repeat: int = 20) -> tuple[float, float]:
-    """Median and best round-trip time (ms) of a POST of `codes` on loopback: an upper bound of server time."""
+def batch_ms(base: str, codes: list[str], repeat: int = 20) -> tuple[float, float, float]:
+    """Median server time (the answer's Server-Timing: body read to encoded answer), median and best round
+    trip (ms) of a POST of `codes` on loopback."""
     body = json.dumps({"codes": codes}).encode()
-    times = []
+    trips, server = [], []
     for _ in range(repeat):
         request = urllib.request.Request(base + "/api/v1/validate/isin", data=body,
                                          headers={"content-type": "application/json"})
         start = time.perf_counter()
         with urllib.request.urlopen(request) as response:
             response.read()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return times[len(times) // 2], times[0]
+            timing = response.headers["Server-Timing"]
+        trips.append((time.perf_counter() - start) * 1000)
+        server.append(float(re.search(r"dur=([\d.]+)", timing).group(1)))
+    trips.sort()
+    server.sort()
+    return server[len(server) // 2], trips[len(trips) // 2], trips[0]
 
 
 def run_http(batch_codes: list[str], seconds: int = 10) -> None:
@@ -52,9 +56,10 @@ def run_http(batch_codes: list[str], seconds: int = 10) -> None:
         # 1,000 distinct codes (the seeded, registered ones and synthetic valid and invalid ones), drawn at random
         paths = [f"/api/v1/validate/isin/{code}" for code in [SEEDED_ISIN, *batch_codes[:999]]]
         single, single_p99 = wrk(f"{base}/api/v1/validate/isin/{SEEDED_ISIN}", 64, seconds, paths)
-        median, best = batch_ms(base, batch_codes[:10_000])
+        server, median, best = batch_ms(base, batch_codes[:10_000])
     print("\nHTTP, sfreg serve --workers 2, wrk -t2 -c64 on the same 2-core machine")
     print(f"  constant endpoint /healthz          {constant:9,.0f} req/s   p99 {constant_p99:6.2f} ms")
     print(f"  GET /validate/isin/{{code}} (1,000 codes) {single:6,.0f} req/s   p99 {single_p99:6.2f} ms")
     print(f"  ratio validate/constant             {single / constant:9.0%}   (goal ≥ 60 %, p99 ≤ 10 ms)")
-    print(f"  POST 10,000 ISINs, round trip       median {median:.1f} ms, best {best:.1f} ms (goal ≤ 100 ms)")
+    print(f"  POST 10,000 ISINs, server time      median {server:.1f} ms (goal ≤ 100 ms)")
+    print(f"  POST 10,000 ISINs, round trip       median {median:.1f} ms, best {best:.1f} ms (urllib client)")

@@ -42,16 +42,23 @@ def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_
     require_kind(kind)
     if len(raws) > MAX_BATCH:
         raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
-    validator = get_validator(kind)
-    seen: dict[str, dict[str, Any]] = {}  # a batch often repeats codes: judge each distinct input once
-    verdicts = [seen.get(raw) or seen.setdefault(raw, validator.check(_bounded(raw), as_of=as_of).as_dict())
-                for raw in raws]
+    check = get_validator(kind).check
+    # A batch often repeats codes: each distinct input is judged once, and its answer (a fresh dict, completed
+    # in place below) stands at every position where the input appears.
+    judged: dict[str, dict[str, Any]] = {}
+    for raw in raws:
+        if raw not in judged:
+            judged[raw] = check(_bounded(raw), as_of=as_of).as_dict()
     scheme = REGISTRY_OF.get(kind)
     if scheme is None or engine is None:
-        return [{**v, "registered": None, "record": None} for v in verdicts]
-    day = as_of or utcnow().date()
-    found = _lookup(engine, scheme, {v["normalized"] for v in verdicts if _well_formed(v)}, release, day)
-    return [_with_registry(kind, v, found.get(v["normalized"]), day) for v in verdicts]
+        for verdict in judged.values():
+            verdict["registered"] = verdict["record"] = None
+    else:
+        day = as_of or utcnow().date()
+        found = _lookup(engine, scheme, {v["normalized"] for v in judged.values() if _well_formed(v)}, release, day)
+        for verdict in judged.values():
+            _add_registry(kind, verdict, found.get(verdict["normalized"]), day)
+    return [judged[raw] for raw in raws]
 
 
 def _lookup(engine: Engine, scheme: str, codes: set[str], release: str | None,
@@ -102,14 +109,12 @@ def _well_formed(verdict: dict[str, Any]) -> bool:
     return not any(e["code"] in ("invalid_format", "invalid_length") for e in verdict["errors"])
 
 
-def _with_registry(kind: str, verdict: dict[str, Any], view: dict[str, Any] | None,
-                   day: date) -> dict[str, Any]:
+def _add_registry(kind: str, verdict: dict[str, Any], view: dict[str, Any] | None, day: date) -> None:
     record = _record(view, day)
-    out = {**verdict, "registered": record is not None, "record": record}
+    verdict["registered"], verdict["record"] = record is not None, record
     if kind == "mic" and _well_formed(verdict):
-        out["errors"] = verdict["errors"] + _mic_registry_errors(verdict["normalized"], record, day)
-        out["valid"] = not out["errors"]
-    return out
+        verdict["errors"] += _mic_registry_errors(verdict["normalized"], record, day)
+        verdict["valid"] = not verdict["errors"]
 
 
 def _record(view: dict[str, Any] | None, day: date) -> dict[str, Any] | None:
@@ -128,7 +133,6 @@ def _mic_registry_errors(code: str, record: dict[str, Any] | None, day: date) ->
         return [{"code": "expired", "message": f"MIC {code} is {record['status_as_of']} since {since}",
                  "message_zh": f"MIC {code} 自 {since} 起已失效（{record['status_as_of']}）"}]
     return []
-
 
 
 def forget_recent() -> None:

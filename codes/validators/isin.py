@@ -150,9 +150,12 @@ def validate(number: str) -> str:
 def check(number: str, *, as_of: date | None = None) -> Verdict:
     """Report every error and warning about `number`, with its prefix, NSIN and check digit."""
     code = compact(number)
-    # Fast path: a code the table-driven check accepts has no errors when no date narrows the prefixes.
-    errors = () if as_of is None and _quick(code) else _errors(code, as_of)
-    return verdict(number, code, errors, _warnings(code), _components(code))
+    # Fast path (batches are mostly valid codes): one the table-driven check accepts has no errors when no
+    # date narrows the prefixes, and its prefix row is known.
+    if as_of is None and _quick(code):
+        parts = {**_PREFIX_PARTS[code[:2]], "nsin": code[2:11], "check_digit": code[11]}
+        return Verdict(number, code, True, [], _warnings(code), parts)
+    return verdict(number, code, _errors(code, as_of), _warnings(code), _components(code))
 
 
 def _errors(code: str, as_of: date | None) -> Iterator[Finding]:
@@ -247,12 +250,16 @@ def _row(code: str) -> Prefix | None:
 def _components(code: str) -> dict:
     if len(code) != LENGTH or first_outside(code, _ALLOWED):
         return {}
-    row = _row(code)
+    return {**_prefix_parts(code[:2], _row(code)), "nsin": code[2:11], "check_digit": code[11]}
+
+
+def _prefix_parts(prefix: str, row: Prefix | None) -> dict:
     return {
-        "prefix": code[:2],
+        "prefix": prefix,
         "prefix_kind": row.kind if row else None,
         "country_name": row.name_en if row else None,
         "country_name_zh": row.name_zh if row else None,
-        "nsin": code[2:11],
-        "check_digit": code[11],
     }
+
+
+_PREFIX_PARTS = {prefix: _prefix_parts(prefix, rows[-1]) for prefix, rows in PREFIXES.items()}

@@ -1,7 +1,11 @@
 """Validation endpoints: verdicts with reasons, registry membership, batches, CSV, bad input."""
 
+import re
+
 import pytest
 from support import assert_problem
+
+from codes.validators import isin
 
 SEEDED_ISIN = "CNE0000001L7"
 
@@ -61,6 +65,24 @@ class TestBatch:
         assert response.headers["content-type"].startswith("text/csv")
         lines = response.text.lstrip("\ufeff").splitlines()
         assert lines[1].startswith("'=1+1") and lines[2].startswith("CNE0000001L7,CNE0000001L7,True,True")
+
+    def test_repeated_codes_get_the_same_answer_once_judged(self, client, seeded_codes):
+        codes = ["XSME", "xshg", "XSME", "XSME", "NOPE"]
+        results = client.post("/api/v1/validate/mic", json={"codes": codes}).json()["results"]
+        assert [r["valid"] for r in results] == [False, True, False, False, False]
+        assert [len(r["errors"]) for r in results] == [1, 0, 1, 1, 1]
+        assert results[0] == results[2] == results[3]
+
+    def test_large_batch_finds_registered_codes_among_unregistered_ones(self, client, seeded_codes):
+        filler = [f"US{n:09d}" for n in range(3000)]
+        codes = [body + isin.calc_check_digit(body) for body in filler] + [SEEDED_ISIN]
+        results = client.post("/api/v1/validate/isin", json={"codes": codes}).json()["results"]
+        assert [r["normalized"] for r in results if r["registered"]] == [SEEDED_ISIN]
+        assert all(r["valid"] for r in results)
+
+    def test_server_timing_reports_the_server_time(self, client, seeded_codes):
+        response = client.post("/api/v1/validate/isin", json={"codes": [SEEDED_ISIN]})
+        assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["server-timing"])
 
     def test_more_than_ten_thousand_is_413(self, client):
         assert_problem(client.post("/api/v1/validate/isin", json={"codes": ["X"] * 10_001}), 413)

@@ -163,3 +163,10 @@ class TestCompact:
     def test_fast_path_agrees_with_the_full_check(self, body):
         for code in (body + isin.calc_check_digit(body), body + "0", body.lower() + "5"):
             assert isin.is_valid(code) is isin.check(code).valid
+
+    @PROPERTY
+    @given(body=BODIES)
+    def test_fast_path_verdict_equals_the_full_one(self, body):
+        code = body + isin.calc_check_digit(body)
+        full = isin.verdict(code, code, isin._errors(code, None), isin._warnings(code), isin._components(code))
+        assert isin.check(code).as_dict() == full.as_dict()
