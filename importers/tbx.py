@@ -6,9 +6,11 @@ Reading accepts TBX v3 (ISO 30042:2019, `tbx`/`conceptEntry`/`langSec`/`termSec`
 `normativeAuthorization` too). The parse streams (one entry in memory at a time) through defusedxml. It
 checks the TBX-Basic rules and reports every problem with its line and element path; files that declare
 another dialect get the core checks only, and data categories outside TBX-Basic become warnings.
-Languages other than zh-CN, zh-TW, zh-HK and en are skipped with a warning (the term base holds those
-four); transactions, parts of speech, contexts, images, links and notes below concept level are not
-modelled and are counted in one warning each.
+Every language is kept: Chinese tags fold to zh-CN, zh-TW or zh-HK and English ones to en (the term
+base's own languages); others (es, cs, …) are kept under their BCP 47 tag as equivalents. A tag sfreg
+cannot store (longer than language-script or language-region) is skipped with a warning. Transactions,
+parts of speech, contexts, images, links and notes below concept level are not modelled and are counted
+in one warning each.
 
 Writing produces TBX-Basic (DCA style) that a plain TBX-Basic reader accepts, plus our fields — part,
 条目编号, status, 示例, source, cross references, successor, pinyin and the symbol term type — as elements
@@ -25,13 +27,13 @@ from xml.sax.saxutils import escape, quoteattr
 from importers.safety import Position, parse_xml, read_chunks
 from registry.errors import ImportRejected
 from terms.bulk import ConceptRow
-from terms.models import Lang
+from terms.models import LANG_TAG_PATTERN, Lang, language_tag
 
 TBX_NAMESPACES = frozenset({"urn:iso:std:iso:30042:ed-2", "urn:iso:std:iso:30042:ed:3.0", ""})
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 SFREG_NS = "https://sfreg.example/ns/tbx/1"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-KEPT_LANGS = (Lang.zh_cn, Lang.zh_tw, Lang.zh_hk, Lang.en)
+OWN_LANGS = (Lang.zh_cn, Lang.zh_tw, Lang.zh_hk, Lang.en)  # written first, in this order
 
 ADMIN_STATUS = {"preferredTerm-admn-sts": "preferred", "admittedTerm-admn-sts": "admitted",
                 "deprecatedTerm-admn-sts": "deprecated", "supersededTerm-admn-sts": "superseded"}
@@ -223,7 +225,8 @@ class _Reader:
             self.problem(node, path, f"a {node.name} needs xml:lang")
         if lang is None:
             concept.skipped_langs.add(raw or "?")
-            self.skip(f"{node.name} xml:lang='{raw}'", node, "sfreg keeps zh-CN, zh-TW, zh-HK and en only")
+            self.skip(f"{node.name} xml:lang='{raw}'", node, "not a language tag sfreg can store (BCP 47, "
+                                                              "language with at most a script or region)")
         terms: list[dict[str, Any]] = []
         for child in node.children():
             if child.kind in ("termSec", "tig", "ntig"):
@@ -460,16 +463,15 @@ def _row(concept: _Concept) -> ConceptRow:
     if "entry_number" in concept.ours:
         _our_fields(fields, concept)
     else:
-        source = next((concept.definitions[lang][1] for lang in KEPT_LANGS
-                       if concept.definitions.get(lang, ("", None))[1]), None)
+        source = next((concept.definitions[lang][1] for lang in ordered_langs(concept.definitions)
+                       if concept.definitions[lang][1]), None)
         if source:
             fields["source"] = {"text": source, "modified": False}
     row = ConceptRow(line=concept.line, fields=fields, labels=dict.fromkeys(LABELLED, concept.path),
                      term_langs=frozenset(concept.langs))
     if not concept.terms:
         others = ", ".join(sorted(concept.skipped_langs)) or "none"
-        row.error("terms", f"no term in zh-CN, zh-TW, zh-HK or en (languages in the entry: {others}); "
-                           "a zh-CN preferred term (首选术语) is required")
+        row.error("terms", f"no term in a language sfreg can store (languages in the entry: {others})")
     return row
 
 
@@ -488,22 +490,30 @@ def _our_fields(fields: dict[str, Any], concept: _Concept) -> None:
 
 
 def map_lang(tag: str) -> str | None:
-    """The term base language of an xml:lang value, or None for languages it does not keep.
+    """The term base language of an xml:lang value: Chinese and English variants folded to the term base's
+    own four, other languages as their canonical tag; None for a tag it cannot store.
 
-    >>> [map_lang(t) for t in ("zh", "zh-Hans-CN", "zh-Hant", "ZH_hk", "en-GB", "zu")]
-    ['zh-CN', 'zh-CN', 'zh-TW', 'zh-HK', 'en', None]
+    >>> [map_lang(t) for t in ("zh", "zh-Hans-CN", "zh-Hant", "ZH_hk", "en-GB", "zu", "es-419", "x-klingon")]
+    ['zh-CN', 'zh-CN', 'zh-TW', 'zh-HK', 'en', 'zu', 'es-419', None]
     """
-    parts = tag.strip().replace("_", "-").lower().split("-")
+    tag = tag.strip().replace("_", "-")
+    parts = tag.lower().split("-")
     if parts[0] == "en":
         return Lang.en.value
     if parts[0] not in ("zh", "cmn"):
-        return None
+        return language_tag(tag) if re.fullmatch(LANG_TAG_PATTERN, tag) else None
     rest = set(parts[1:])
     if rest & {"hk", "mo"}:
         return Lang.zh_hk.value
     if rest & {"tw", "hant"}:
         return Lang.zh_tw.value
     return Lang.zh_cn.value
+
+
+def ordered_langs(langs: Iterable[str]) -> list[str]:
+    """The term base's own languages first (zh-CN, zh-TW, zh-HK, en), then the others alphabetically."""
+    present = set(langs)
+    return [lang for lang in OWN_LANGS if lang in present] + sorted(present - set(OWN_LANGS))
 
 
 # ---- writing --------------------------------------------------------------------------------------
@@ -532,15 +542,16 @@ def concept_entry(concept_id: int, snap: dict[str, Any], numbers: dict[int, tupl
     if snap.get("subject_field"):
         out.append(f'<descrip type="subjectField">{_x(snap["subject_field"])}</descrip>')
     definitions = snap.get("definition") or {}
-    langs = [lang for lang in KEPT_LANGS if any(t["lang"] == lang for t in snap["terms"])]
+    langs = ordered_langs({t["lang"] for t in snap["terms"]})
     for lang, text in definitions.items():
         if lang not in langs:
             out.append(f'<descripGrp><descrip type="definition" xml:lang="{lang}">{_x(text)}</descrip>'
                        "</descripGrp>")
     out += [f"<note>{_x(note)}</note>" for note in snap.get("notes") or []]
     out.append(_our_concept_fields(snap, numbers))
+    cited = next((lang for lang in langs if definitions.get(lang)), None)  # the source goes with one definition
     for lang in langs:
-        out.append(_lang_sec(lang, snap, definitions.get(lang)))
+        out.append(_lang_sec(lang, snap, definitions.get(lang), cite=lang == cited))
     out.append("</conceptEntry>\n")
     return "".join(out)
 
@@ -563,10 +574,10 @@ def _our_concept_fields(snap: dict[str, Any], numbers: dict[int, tuple[int, str]
     return "".join(out)
 
 
-def _lang_sec(lang: str, snap: dict[str, Any], definition: str | None) -> str:
+def _lang_sec(lang: str, snap: dict[str, Any], definition: str | None, *, cite: bool) -> str:
     out = [f'<langSec xml:lang="{lang}">']
     if definition:
-        source = snap.get("source") if lang == Lang.zh_cn else None
+        source = snap.get("source") if cite else None
         admin = f'<admin type="source">{_x(source["text"])}</admin>' if source else ""
         out.append(f'<descripGrp><descrip type="definition">{_x(definition)}</descrip>{admin}</descripGrp>')
     out += [_term_sec(term) for term in snap["terms"] if term["lang"] == lang]

@@ -437,7 +437,7 @@ def _validate(merged: dict[str, Any], row: ConceptRow, outcome: RowOutcome) -> b
 
 
 def _check_rules(merged: dict[str, Any], row: ConceptRow, outcome: RowOutcome) -> bool:
-    checks = [lambda: rules.check_terms(merged["terms"])]
+    checks = [lambda: rules.check_terms(merged["terms"], merged["status"])]
     if merged["status"] in (ConceptStatus.approved, ConceptStatus.deprecated):
         checks.append(lambda: rules.require_approvable(merged["definition"]))
     for check in checks:

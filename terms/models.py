@@ -4,12 +4,13 @@ One `Concept` per entry; its `Term`s carry the designations (首选/许用/拒�
 deprecated/superseded). Every write appends a `ConceptRevision` holding the full public snapshot.
 """
 
+import re
 import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic import Field as PField
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
@@ -63,6 +64,31 @@ MAX_ID = 2_147_483_647
 Id = Annotated[int, PField(ge=1, le=MAX_ID)]
 
 CHINESE_LANGS = frozenset({Lang.zh_cn, Lang.zh_tw, Lang.zh_hk})
+# A BCP 47 tag of at most 8 characters (the term table's lang column): language, then script or region.
+LANG_TAG_PATTERN = r"^[A-Za-z]{2,3}(-([A-Za-z]{4}|[A-Za-z]{2}|[0-9]{3}))?$"
+
+
+def language_tag(value: str) -> str:
+    """A language tag in BCP 47's canonical case: zh-cn → zh-CN, EN → en, sr-latn → sr-Latn.
+
+    zh-CN, zh-TW, zh-HK and en are the term base's own languages; other languages hold equivalents
+    (TBX files from translation tools carry es, cs, …) and are kept as given.
+
+    >>> [language_tag(t) for t in ("zh-cn", "EN", "sr-latn", "es-419")]
+    ['zh-CN', 'en', 'sr-Latn', 'es-419']
+    """
+    head, *rest = value.split("-")
+    return "-".join([head.lower(), *(part.title() if len(part) == 4 else part.upper() for part in rest)])
+
+
+def _term_language(value: str) -> str:
+    tag = language_tag(value)
+    if tag.startswith("zh") and tag not in CHINESE_LANGS:
+        raise ValueError(f"Chinese is tagged zh-CN, zh-TW or zh-HK, not {tag}")
+    return tag
+
+
+LangTag = Annotated[str, StringConstraints(pattern=LANG_TAG_PATTERN), AfterValidator(_term_language)]
 
 
 def clean_text(value: str) -> str:
@@ -154,7 +180,7 @@ class Strict(BaseModel):
 
 class TermIn(Strict):
     text: CleanText
-    lang: Lang
+    lang: LangTag = PField(description="zh-CN, zh-TW, zh-HK, en, or another BCP 47 tag for equivalents")
     status: TermStatus
     type: TermType = TermType.full_form
     pinyin: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[a-z0-9ü: ]*$")] | None = PField(
@@ -175,10 +201,23 @@ class CrossReferenceIn(Strict):
 
 
 class Definition(Strict):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    """Definitions by language: zh-CN and en, and other languages' under their BCP 47 tags."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True,
+                              json_schema_extra={"propertyNames": {"pattern": LANG_TAG_PATTERN}})
+    __pydantic_extra__: dict[str, LongText | None]
 
     zh_cn: LongText | None = PField(default=None, alias="zh-CN")
     en: LongText | None = None
+
+    @model_validator(mode="after")
+    def _other_languages(self) -> "Definition":
+        extra = self.__pydantic_extra__ or {}
+        for tag in list(extra):
+            if not re.fullmatch(LANG_TAG_PATTERN, tag) or language_tag(tag) in ("zh-CN", "en"):
+                raise ValueError(f"'{tag[:20]}' is not a language tag (BCP 47, e.g. zh-TW, es) or repeats one")
+            extra[_term_language(tag)] = extra.pop(tag)
+        return self
 
 
 EXAMPLE_CREATE: dict[str, Any] = {

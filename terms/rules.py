@@ -28,17 +28,22 @@ def is_live(status: str) -> bool:
     return status != ConceptStatus.retired
 
 
-def check_terms(terms: list[dict[str, Any]]) -> None:
-    """Exactly one preferred term per language present, and a zh-CN preferred term; raise InvalidInput."""
+def check_terms(terms: list[dict[str, Any]], status: str) -> None:
+    """At most one preferred term per language; once the concept has left draft, exactly one per language
+    present and a zh-CN one among them. A draft may be incomplete — it may hold only equivalents, or a
+    language without a preferred term, as TBX files from translation tools do. Raise InvalidInput."""
     errors = []
+    draft = status == ConceptStatus.draft
     preferred = Counter(t["lang"] for t in terms if t["status"] == TermStatus.preferred)
     for lang in sorted({t["lang"] for t in terms}):
-        if preferred[lang] != 1:
+        if preferred[lang] > 1 or (preferred[lang] == 0 and not draft):
             index = next(i for i, t in enumerate(terms) if t["lang"] == lang)
+            wanted = "at most one is allowed in a draft" if draft else f"exactly one is required when {status}"
             errors.append({"pointer": f"/terms/{index}", "detail":
-                           f"language {lang} has {preferred[lang]} preferred terms; exactly one is required"})
-    if Lang.zh_cn not in preferred:
-        errors.append({"pointer": "/terms", "detail": "a zh-CN preferred term (首选术语) is required"})
+                           f"language {lang} has {preferred[lang]} preferred terms; {wanted}"})
+    if Lang.zh_cn not in preferred and not draft:
+        errors.append({"pointer": "/terms", "detail": f"a zh-CN preferred term (首选术语) is required "
+                                                      f"before a concept is {status}"})
     if errors:
         raise InvalidInput("; ".join(e["detail"] for e in errors), errors=errors)
 

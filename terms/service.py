@@ -20,6 +20,7 @@ from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.revisions import history as revision_history
 from terms import rules
 from terms.models import (
+    CHINESE_LANGS,
     Concept,
     ConceptCreate,
     ConceptRevision,
@@ -219,7 +220,7 @@ def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, 
                  change_note: str | None) -> None:
     """Validate a full snapshot `fields`, store it on the concept's rows, append revision and audit event."""
     fields = _normalise(fields)
-    rules.check_terms(fields["terms"])
+    rules.check_terms(fields["terms"], fields["status"])
     if fields["status"] in (ConceptStatus.approved, ConceptStatus.deprecated):
         rules.require_approvable(fields["definition"])
     _store_columns(concept, fields)
@@ -246,7 +247,7 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
         term["type"] = term["type"] or "full_form"
         # Pinyin sent by a user is curated; pinyin carried over from a stored snapshot keeps its flag.
         term["pinyin_curated"] = bool(term["pinyin"]) and given.get("pinyin_curated", True)
-        if term["lang"] != Lang.en and not term["pinyin"]:
+        if term["lang"] in CHINESE_LANGS and not term["pinyin"]:
             term["pinyin"] = default_pinyin(term["text"])
         terms.append(term)
     definition = {k: v for k, v in (fields.get("definition") or {}).items() if v}

@@ -28,6 +28,8 @@ def entry_view(snapshot: dict[str, Any], labels: dict[int, EntryLabel]) -> dict[
         "zh_terms": {status: [t for t in chinese if t["status"] == status and t is not preferred]
                      for status in ZH_ORDER},
         "en_terms": sorted((t for t in terms if t["lang"] == Lang.en), key=lambda t: t["status"] != "preferred"),
+        "other_terms": sorted((t for t in terms if t["lang"] not in CHINESE_LANGS and t["lang"] != Lang.en),
+                              key=lambda t: (t["lang"], t["status"] != "preferred")),
         "xrefs": [{**x, "label": labels.get(x["target"])} for x in snapshot.get("cross_references") or []],
         "successor": labels.get(snapshot["superseded_by"]) if snapshot.get("superseded_by") else None,
     }
@@ -35,8 +37,9 @@ def entry_view(snapshot: dict[str, Any], labels: dict[int, EntryLabel]) -> dict[
 
 def headline(snapshot: dict[str, Any]) -> str:
     """'3.1.2 融资融券' — the entry number and its preferred Chinese term, for titles."""
+    preferred = [t["text"] for t in snapshot["terms"] if t["status"] == TermStatus.preferred]
     term = next((t["text"] for t in snapshot["terms"]
-                 if t["lang"] == Lang.zh_cn and t["status"] == TermStatus.preferred), "")
+                 if t["lang"] == Lang.zh_cn and t["status"] == TermStatus.preferred), preferred[0] if preferred else "")
     return f"{snapshot['entry_number']} {term}".strip()
 
 

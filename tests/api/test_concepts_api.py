@@ -247,3 +247,42 @@ class TestIntegerBounds:
         refs = [{"type": "see", "target": 2**40}]
         assert_problem(client.post("/api/v1/concepts", json=body(entry_number="3.1.9", cross_references=refs),
                                    headers=bearer(tokens["editor"])), 422)
+
+
+SPANISH = {"part": 1, "entry_number": "1.9.1",
+           "terms": [{"text": "degeneración electrónica", "lang": "ES", "status": "admitted"},
+                     {"text": "degeneración de electrones", "lang": "es", "status": "admitted"},
+                     {"text": "electron degeneracy", "lang": "en", "status": "preferred"}],
+           "definition": {"en": "The state of degenerate matter.", "es-419": "Estado de la materia degenerada."}}
+
+
+class TestOtherLanguagesAndIncompleteDrafts:
+    def test_a_draft_may_hold_equivalents_only_with_their_tags_normalised(self, client, tokens):
+        data = create(client, tokens, SPANISH).json()
+        assert [(t["lang"], t["pinyin"]) for t in data["terms"]] == [("es", None), ("es", None), ("en", None)]
+        assert data["definition"]["es-419"] == "Estado de la materia degenerada."
+
+    def test_it_cannot_be_proposed_until_it_has_its_chinese_and_preferred_terms(self, client, tokens):
+        concept_id = create(client, tokens, SPANISH).json()["id"]
+        move = {"to": "proposed"}
+        problem = assert_problem(client.post(f"/api/v1/concepts/{concept_id}/transitions", json=move,
+                                             headers=bearer(tokens["editor"])), 422)
+        assert "zh-CN preferred term" in problem["detail"] and "language es has 0 preferred" in problem["detail"]
+
+    @pytest.mark.parametrize("terms,definition", [
+        ([{"text": "证券", "lang": "zh", "status": "preferred"}], {}),
+        ([{"text": "x", "lang": "not a tag", "status": "preferred"}], {}),
+        ([{"text": "x", "lang": "en", "status": "preferred"}], {"zh-cn": "重复的语种"}),
+        ([{"text": "x", "lang": "en", "status": "preferred"}], {"x y": "?"}),
+        ([{"text": "x", "lang": "es", "status": "preferred"}, {"text": "y", "lang": "es", "status": "preferred"}],
+         {}),
+    ])
+    def test_bad_tags_and_two_preferred_terms_are_422_even_in_a_draft(self, client, tokens, terms, definition):
+        payload = {**SPANISH, "terms": terms, "definition": definition}
+        assert_problem(client.post("/api/v1/concepts", json=payload, headers=bearer(tokens["editor"])), 422)
+
+    def test_search_finds_an_equivalent_in_its_language(self, client, tokens):
+        concept_id = create(client, tokens, SPANISH).json()["id"]
+        hits = client.get("/api/v1/search", params={"q": "degeneración", "lang": "es"}).json()["hits"]
+        assert [(h["concept_id"], h["matched_term"]) for h in hits][:1] == [(concept_id, "degeneración electrónica")]
+        assert client.get("/api/v1/search", params={"q": "degeneración", "lang": "en"}).json()["hits"] == []

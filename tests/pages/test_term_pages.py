@@ -5,6 +5,11 @@ import re
 import pytest
 from pages.pages_helpers import EVIL, HTML, assert_page, make_samples
 
+from registry.auth import SYSTEM
+from registry.database import transaction
+from terms import service
+from terms.models import ConceptCreate
+
 
 @pytest.fixture
 def ids(engine, seeded):
@@ -87,6 +92,15 @@ class TestConceptPage:
         body = assert_page(client.get(f"/concepts/{ids['evil']}", headers=HTML), 200, "恶意条目")
         assert EVIL not in body
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+
+    def test_equivalents_in_other_languages_are_listed_and_escaped(self, client, engine, seeded):
+        draft = {"part": 1, "entry_number": "1.9", "definition": {"es": "Estado."},
+                 "terms": [{"text": f"degeneración {EVIL}", "lang": "es", "status": "preferred"}]}
+        with transaction(engine) as session:
+            concept_id = service.create_concept(session, ConceptCreate.model_validate(draft), actor=SYSTEM).id
+        body = assert_page(client.get(f"/concepts/{concept_id}", headers=HTML), 200, "1.9 degeneración")
+        assert "其他语种" in body and '<dd lang="es" class="term-preferred">degeneración &lt;script&gt;' in body
+        assert EVIL not in body and "[es] Estado." in body
 
     def test_english_labels(self, client, ids):
         body = assert_page(client.get(f"/concepts/{ids['full']}?lang=en", headers=HTML), 200, "证券")
