@@ -8,6 +8,10 @@ changed code, and one audit event for the whole import. An existing code is upda
 snapshot changes; a field the file does not carry keeps its stored value. Rows are never deleted.
 Every row is decided even after errors, so the report lists every bad row; the caller rolls back when
 the report is rejected or the run is a dry run (services never commit).
+
+The work that needs no database — reading, validating, pinyin, the rows and JSON a new code would be
+written as — can run in a forked worker process (`run(rows, parallel=True)`, codes.worker) while this
+process looks codes up and writes: a file of a million rows keeps both cores busy.
 """
 
 import json
@@ -15,21 +19,22 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, get_args, get_origin
 
+import orjson
 from pydantic import ValidationError
-from sqlalchemy import any_, bindparam, func, select, text, update
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session, col
 
 from codes import rules
 from codes.models import ATTRS_BY_SCHEME, CodeEntry, CodeRevision, CodeScheme, CodeStatus
 from codes.search_text import search_text
-from codes.service import SNAPSHOT_FIELDS, get_scheme
+from codes.service import CHANGE_TOPIC, SNAPSHOT_FIELDS, get_scheme
 from codes.validators import get_validator
 from codes.validators.base import parse_date
-from registry import audit
+from codes.worker import chunked, map_chunks
+from registry import audit, changes
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.database import is_sqlite
@@ -108,18 +113,20 @@ def code_aliases(scheme: str, normalise: Callable[[str], str]) -> dict[str, str]
 
 def code_row(line: int, cells: dict[str, str], labels: dict[str, str], scheme: str) -> CodeRow:
     """A CodeRow from table cells (field or 'attr:name' -> text)."""
-    row = CodeRow(line=line, fields={}, labels=labels)
+    fields, attrs = {}, {}
+    row = CodeRow(line, fields, attrs, labels)
     if cells.get(""):
         row.error("row", f"cells beyond the last column: {cells[''][:60]}")
     lists = list_attrs(scheme)
     for name, value in cells.items():
-        if name == "attr:attrs":
+        if name[:5] != "attr:":
+            if name:
+                fields[name] = value.strip() or None
+        elif name == "attr:attrs":
             _json_attrs(row, value)
-        elif name.startswith("attr:"):
-            row.attrs[name[5:]] = ([v.strip() for v in value.splitlines() if v.strip()] if name[5:] in lists
-                                   else value.strip() or None)
-        elif name:
-            row.fields[name] = value.strip() or None
+        else:
+            attrs[name[5:]] = ([v.strip() for v in value.splitlines() if v.strip()] if name[5:] in lists
+                               else value.strip() or None)
     return row
 
 
@@ -166,13 +173,16 @@ class SchemeInfo:
 @dataclass(slots=True)
 class Prepared:
     """A row after the work that needs no database: its normalised code, parsed fields, its attributes
-    validated on their own, and the search text of its names (None when a name is not in the file)."""
+    validated on their own, the search text of its names (None when a name is not in the file), and
+    `fresh`: its code_entry row (without id, rev and stamps) and revision JSON should the code be new.
+    `given` is None for a row shipped back from the worker unprepared (see `shipped`)."""
 
     row: CodeRow
     code: str | None
-    given: dict[str, Any]
+    given: dict[str, Any] | None
     attrs: dict[str, Any] | None
     search: str | None
+    fresh: tuple[tuple, str] | None = None
 
 
 def prepare_chunk(info: SchemeInfo, rows: list[CodeRow]) -> list[Prepared]:
@@ -180,7 +190,36 @@ def prepare_chunk(info: SchemeInfo, rows: list[CodeRow]) -> list[Prepared]:
     scheme = CodeScheme(slug=info.slug, name_zh="", name_en="", standard="", code_pattern=info.pattern,
                         validator=info.validator)
     validator = get_validator(info.validator) if info.validator else None
-    return [Prepared(row, *_prepare(scheme, validator, row)) for row in rows]
+    return [_with_fresh(info.slug, Prepared(row, *_prepare(scheme, validator, row))) for row in rows]
+
+
+def _with_fresh(slug: str, item: Prepared) -> Prepared:
+    """Set `fresh` when the row, taken as a new code, is valid: most rows of a big file are new ones."""
+    row = item.row
+    if item.code is None or row.errors or row.dated or row.month_precision or item.attrs is None:
+        return item
+    new = merged_snapshot(slug, item, None)
+    if new is None:
+        del row.errors[:]  # found again, and reported, when the row is decided
+    else:
+        item.fresh = (entry_values(slug, item, new), dumps(new))
+    return item
+
+
+def shipped(prepared: list[Prepared]) -> list:
+    """A prepared chunk in the form the worker sends it: rows ready to insert as plain tuples, which
+    unpickle several times faster than the dataclasses; the rest whole."""
+    return [(p.row.line, p.row.fields, p.row.attrs, p.row.labels, p.row.note, p.code, p.fresh)
+            if p.fresh is not None else p for p in prepared]
+
+
+def unshipped(chunk: list) -> list[Prepared]:
+    return [_unshipped(item) if type(item) is tuple else item for item in chunk]
+
+
+def _unshipped(item: tuple) -> Prepared:
+    line, fields, attrs, labels, note, code, fresh = item
+    return Prepared(CodeRow(line, fields, attrs, labels, note), code, None, None, None, fresh)
 
 
 def _prepare(scheme: CodeScheme, validator, row: CodeRow) -> tuple:
@@ -301,6 +340,48 @@ def _is_day(text: str) -> bool:
     return True
 
 
+def merged_snapshot(slug: str, item: Prepared, old: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The json snapshot after applying the row, validated; None (row errors set) when invalid."""
+    row = item.row
+    base = old or {"status": CodeStatus.active, "attrs": {}}
+    new = {k: base.get(k) for k in SNAPSHOT_FIELDS}
+    new["code"] = item.code
+    for name, value in item.given.items():
+        new[name] = value.isoformat() if isinstance(value, date) else value
+    stored_attrs = base.get("attrs") or {}
+    attrs = {**stored_attrs, **row.attrs}
+    for name in row.month_precision:
+        _keep_same_month(name, new, attrs, base)
+    try:
+        rules.check_validity(_day(new["valid_from"]), _day(new["valid_to"]))
+        covered = item.attrs is not None and set(stored_attrs) <= set(row.attrs)
+        new["attrs"] = item.attrs if covered else valid_attrs(
+            slug, {k: v for k, v in attrs.items() if v not in (None, "")})
+    except RegistryError as error:
+        for problem in error.extensions.get("errors") or [{"pointer": "/", "detail": error.detail}]:
+            pointer = problem.get("pointer", "/")
+            attr = pointer.startswith("/attrs/")
+            name = "attr:" + pointer.split("/")[2] if attr else pointer.strip("/")
+            row.error(name, problem["detail"])
+        return None
+    return new
+
+
+def entry_values(slug: str, item: Prepared, new: dict[str, Any]) -> tuple:
+    """A code_entry row in storage form from `scheme` to `search_text` (ENTRY_COLUMNS[1:12]): JSON text,
+    ISO dates; the search text computed with the row is reused when the names are the ones it saw."""
+    names = (item.given.get("name_zh"), item.given.get("name_en"))
+    search = item.search if item.search is not None and names == (new["name_zh"], new["name_en"]) \
+        else search_text(new["code"], new["name_zh"], new["name_en"])
+    return (slug, new["code"], new["name_zh"], new["name_en"], new["status"], new["valid_from"],
+            new["valid_to"], new["successor"], new["parent"], dumps(new["attrs"]), search)
+
+
+def dumps(value: Any) -> str:
+    """JSON text as stored: orjson, compact, non-ASCII as UTF-8 (it parses back to the same value)."""
+    return orjson.dumps(value).decode()
+
+
 # ---- the importer ------------------------------------------------------------------------------------
 
 class CodeImporter:
@@ -316,6 +397,7 @@ class CodeImporter:
         self.stamp = utcnow()
         self.stored_stamp = _stored(self.stamp)  # SQLite's storage form; PostgreSQL's COPY text form below
         self.event = audit.record(session, actor, "code.import", scheme, source[:100], status="running")
+        changes.touch(session, CHANGE_TOPIC)  # a dry run rolls back, and the counter with it
         session.flush()  # the first write: from here on this transaction holds SQLite's write lock
         self.conn = session.connection()
         self.sqlite = is_sqlite(self.conn.engine)
@@ -325,9 +407,15 @@ class CodeImporter:
         self.updated: set[str] = set()
         self.counts: dict[str, int] = {}
 
-    def run(self, rows: Iterable[CodeRow]) -> Iterator[RowOutcome]:
-        for chunk in _chunks(rows, CHUNK_ROWS):
-            yield from self._chunk(prepare_chunk(self.info, chunk))
+    def run(self, rows: Iterable[CodeRow], *, parallel: bool = False) -> Iterator[RowOutcome]:
+        """One outcome per row; `parallel` reads and prepares the rows in a forked worker process."""
+        prepare = partial(prepare_chunk, self.info)
+        if parallel:
+            chunks = map(unshipped, map_chunks(lambda chunk: shipped(prepare(chunk)), rows, CHUNK_ROWS))
+        else:
+            chunks = map(prepare, chunked(rows, CHUNK_ROWS))
+        for chunk in chunks:
+            yield from self._chunk(chunk)
 
     def finish(self) -> None:
         self.event.detail = {"source": self.source, **self.counts}
@@ -352,20 +440,33 @@ class CodeImporter:
     def _lookup(self, codes: set[str]) -> dict[str, tuple[int, int, dict[str, Any]]]:
         """code -> (id, rev, json snapshot) of the registered entries among `codes`."""
         wanted, found = sorted(codes), {}
-        columns = [ENTRY.c.id, ENTRY.c.rev, *(ENTRY.c[name] for name in SNAPSHOT_FIELDS)]
-        size = LOOKUP_CHUNK if self.sqlite else len(wanted) or 1
-        for start in range(0, len(wanted), size):
-            chunk = wanted[start:start + size]
-            # PostgreSQL: one array parameter (= ANY) parses far faster than an IN list of 2,000.
-            among = ENTRY.c.code.in_(chunk) if self.sqlite else ENTRY.c.code == any_(array(chunk))
-            query = select(*columns).where(ENTRY.c.scheme == self.info.slug, among)
-            for entry_id, rev, *values in self.conn.execute(query):
-                found[values[0]] = (entry_id, rev, _json(dict(zip(SNAPSHOT_FIELDS, values, strict=True))))
+        for entry_id, rev, *values in self._registered(wanted):
+            found[values[0]] = (entry_id, rev, _json(dict(zip(SNAPSHOT_FIELDS, values, strict=True))))
         return found
+
+    def _registered(self, wanted: list[str]) -> Iterator[tuple]:
+        if not self.sqlite:
+            # One array parameter (= ANY) straight to the driver: an IN list of 2,000, or the same array
+            # built through SQLAlchemy, cost more than the lookup itself.
+            statement = (f"SELECT id, rev, {', '.join(SNAPSHOT_FIELDS)} FROM code_entry "  # noqa: S608 (constants)
+                         "WHERE scheme = %s AND code = ANY(%s)")
+            yield from self.conn.connection.driver_connection.execute(statement, (self.info.slug, wanted))
+            return
+        columns = [ENTRY.c.id, ENTRY.c.rev, *(ENTRY.c[name] for name in SNAPSHOT_FIELDS)]
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            among = ENTRY.c.code.in_(wanted[start:start + LOOKUP_CHUNK])
+            yield from self.conn.execute(select(*columns).where(ENTRY.c.scheme == self.info.slug, among))
 
     def _decide(self, item: Prepared, stored, seen: dict[str, int], outcome: RowOutcome, inserts: list,
                 updates: list) -> None:
         row, code = item.row, item.code
+        if item.fresh is not None and stored is None and code not in seen:
+            seen[code] = row.line
+            outcome.outcome = "created"
+            inserts.append((*item.fresh, row.note))
+            return
+        if item.given is None:
+            item = prepare_chunk(self.info, [row])[0]  # shipped unprepared: only new codes skip this
         if code in seen or code in self.updated or (stored and self.first_id and stored[0] >= self.first_id):
             where = f" (line {seen[code]})" if code in seen else ""
             row.error("code", f"{code} appears more than once in the file{where}")
@@ -376,12 +477,12 @@ class CodeImporter:
             outcome.outcome = "unchanged"
             outcome.note = f"skipped: the registry's record is newer ({old['attrs'].get('last_update_date')})"
             return
-        new = self._merged(item, old)
+        new = merged_snapshot(self.info.slug, item, old)
         if new is None or row.errors:
             return
         if old is None:
             outcome.outcome = "created"
-            inserts.append((new, row.note, item))
+            inserts.append((entry_values(self.info.slug, item, new), dumps(new), row.note))
         elif changed := [k for k in SNAPSHOT_FIELDS if old.get(k) != new.get(k)]:
             outcome.outcome, outcome.changed = "updated", changed
             self.updated.add(code)
@@ -389,53 +490,34 @@ class CodeImporter:
         else:
             outcome.outcome = "unchanged"
 
-    def _merged(self, item: Prepared, old: dict[str, Any] | None):
-        """The json snapshot after applying the row, validated; None (row errors set) when invalid."""
-        row = item.row
-        base = old or {"status": CodeStatus.active, "attrs": {}}
-        new = {k: base.get(k) for k in SNAPSHOT_FIELDS}
-        new["code"] = item.code
-        for name, value in item.given.items():
-            new[name] = value.isoformat() if isinstance(value, date) else value
-        stored_attrs = base.get("attrs") or {}
-        attrs = {**stored_attrs, **row.attrs}
-        for name in row.month_precision:
-            _keep_same_month(name, new, attrs, base)
-        try:
-            rules.check_validity(_day(new["valid_from"]), _day(new["valid_to"]))
-            covered = item.attrs is not None and set(stored_attrs) <= set(row.attrs)
-            new["attrs"] = item.attrs if covered else valid_attrs(
-                self.info.slug, {k: v for k, v in attrs.items() if v not in (None, "")})
-        except RegistryError as error:
-            for problem in error.extensions.get("errors") or [{"pointer": "/", "detail": error.detail}]:
-                pointer = problem.get("pointer", "/")
-                attr = pointer.startswith("/attrs/")
-                name = "attr:" + pointer.split("/")[2] if attr else pointer.strip("/")
-                row.error(name, problem["detail"])
-            return None
-        return new
-
     # -- writing ---------------------------------------------------------------------------------
     def _write(self, inserts: list, updates: list) -> None:
+        stamp, actor = self.row_stamp, self.actor.name
         if inserts:
             ids = self._ids(len(inserts))
             self.inserted += len(inserts)
             self._keep_plans_fresh()
             pairs = list(zip(ids, inserts, strict=True))
-            self._insert(ENTRY, ENTRY_COLUMNS, [self._entry_row(i, new, item) for i, (new, _, item) in pairs])
-            self._insert(REVISION, REVISION_COLUMNS,
-                         [self._revision_row(i, 1, new, note) for i, (new, note, _) in pairs])
+            self._insert(ENTRY, ENTRY_COLUMNS, [(i, *values, 1, stamp, stamp) for i, (values, _, _) in pairs])
+            self._insert(REVISION, REVISION_COLUMNS, [
+                (1, values[4], values[0], values[1], data, actor, "import", (note or self.note)[:2000], stamp, i)
+                for i, (values, data, note) in pairs])
         if updates:
-            names = [name for name in ENTRY_COLUMNS if name not in ("id", "scheme", "created_at")]
-            statement = update(ENTRY).where(ENTRY.c.id == bindparam("v_id")).values(
-                {name: bindparam("v_" + name) for name in names})
-            rows = [dict(zip(ENTRY_COLUMNS, self._entry_row(entry_id, new, item, rev), strict=True))
-                    for entry_id, rev, new, _, item in updates]
-            self.conn.execute(statement, [{**{f"v_{k}": _native(k, v) for k, v in row.items()
-                                              if k in names or k == "id"}, "v_updated_at": self.stamp}
-                                          for row in rows])
-            self._insert(REVISION, REVISION_COLUMNS,
-                         [self._revision_row(i, rev, new, note) for i, rev, new, note, _ in updates])
+            self._update(updates)
+
+    def _update(self, updates: list) -> None:
+        names = [name for name in ENTRY_COLUMNS if name not in ("id", "scheme", "created_at")]
+        statement = update(ENTRY).where(ENTRY.c.id == bindparam("v_id")).values(
+            {name: bindparam("v_" + name) for name in names})
+        stamp, actor = self.row_stamp, self.actor.name
+        rows = [dict(zip(ENTRY_COLUMNS, (entry_id, *entry_values(self.info.slug, item, new), rev, stamp, stamp),
+                         strict=True)) for entry_id, rev, new, _, item in updates]
+        self.conn.execute(statement, [{**{f"v_{k}": _native(k, v) for k, v in row.items()
+                                          if k in names or k == "id"}, "v_updated_at": self.stamp}
+                                      for row in rows])
+        self._insert(REVISION, REVISION_COLUMNS, [
+            (rev, new["status"], self.info.slug, new["code"], dumps(new), actor, "import",
+             (note or self.note)[:2000], stamp, i) for i, rev, new, note, _ in updates])
 
     def _keep_plans_fresh(self) -> None:
         """PostgreSQL plans the per-chunk lookups from table statistics, which knew nothing of this
@@ -454,27 +536,12 @@ class CodeImporter:
             ids = list(range(self.next_id, self.next_id + count))
             self.next_id += count
         else:
-            query = text("SELECT nextval(pg_get_serial_sequence('code_entry', 'id')) "
-                         "FROM generate_series(1, :n)")
-            ids = [row[0] for row in self.conn.execute(query, {"n": count})]
+            # One array back instead of `count` rows: the rows cost more than the sequence.
+            query = ("SELECT array_agg(nextval(pg_get_serial_sequence('code_entry', 'id'))) "
+                     "FROM generate_series(1, %s)")
+            ids = self.conn.connection.driver_connection.execute(query, (count,)).fetchone()[0]
         self.first_id = self.first_id or ids[0]
         return ids
-
-    def _entry_row(self, entry_id: int, new: dict[str, Any], item: Prepared, rev: int = 1) -> tuple:
-        """A code_entry row (ENTRY_COLUMNS order) in storage form: JSON text, ISO dates, the import's
-        stamp; the search text computed with the row is reused when the names are the ones it saw."""
-        names = (item.given.get("name_zh"), item.given.get("name_en"))
-        search = item.search if item.search is not None and names == (new["name_zh"], new["name_en"]) \
-            else search_text(new["code"], new["name_zh"], new["name_en"])
-        stamp = self.row_stamp
-        return (entry_id, self.info.slug, new["code"], new["name_zh"], new["name_en"], new["status"],
-                new["valid_from"], new["valid_to"], new["successor"], new["parent"],
-                json.dumps(new["attrs"], ensure_ascii=False), search, rev, stamp, stamp)
-
-    def _revision_row(self, entry_id: int, rev: int, new: dict[str, Any], note: str | None) -> tuple:
-        stamp = self.row_stamp
-        return (rev, new["status"], self.info.slug, new["code"], json.dumps(new, ensure_ascii=False),
-                self.actor.name, "import", (note or self.note)[:2000], stamp, entry_id)
 
     def _insert(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.sqlite:
@@ -489,17 +556,6 @@ class CodeImporter:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-
-
-def _chunks(rows: Iterable[CodeRow], size: int) -> Iterator[list[CodeRow]]:
-    chunk: list[CodeRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _native(name: str, value: Any) -> Any:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from codes import rules
 from codes.models import CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn, CodeUpdate
 from codes.search_text import search_text
-from registry import audit, writes
+from registry import audit, changes, writes
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound
@@ -25,6 +25,7 @@ from registry.search.folding import fold
 
 SNAPSHOT_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
                    "attrs")
+CHANGE_TOPIC = "codes"  # registry.changes: bumped by every commit that writes code entries
 LOOKUP_CHUNK = 900  # below SQLite's default bound-parameter limit with room to spare
 
 
@@ -211,6 +212,7 @@ def _write(session: Session, entry: CodeEntry, fields: dict[str, Any], *, actor:
                              key=entry.code, data=json_snapshot(entry), actor=actor.name, action=action,
                              change_note=change_note))
     audit.record(session, actor, f"code.{action}", entry.scheme, entry.code, revision=entry.rev)
+    changes.touch(session, CHANGE_TOPIC)
     writes.flush_or_conflict(session, "a registered code")
 
 

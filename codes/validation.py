@@ -6,7 +6,6 @@ register. `registered` says whether the code is in the registry: an ISIN can pas
 still not exist. Kinds without a registry of their own (cfi, lei, uscc) answer `registered: null`.
 """
 
-import time
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -15,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from codes import as_of as in_release
-from codes import service
+from codes import row_cache, service
 from codes.validators import KINDS, get_validator
 from registry.clock import utcnow
 from registry.errors import NotFound, TooLarge
@@ -66,39 +65,12 @@ def _lookup(engine: Engine, scheme: str, codes: set[str], release: str | None,
     """Registry views of `codes`: live ones through a plain connection (the hot path: no ORM objects),
     a release's through a session."""
     if release is None:
-        return {code: service.public_view(row, as_of=day) for code, row in _recent_rows(engine, scheme, codes).items()}
+        rows = row_cache.registered_rows(engine, scheme, codes)
+        return {code: service.public_view(row, as_of=day) for code, row in rows.items()}
     with Session(engine) as session:
         frozen = releases.resolve(session, release)
         return {c: in_release.release_view(r, as_of=day)
                 for c, r in in_release.lookup(session, scheme, codes, frozen).items()}
-
-
-# A read-through cache of registry rows, kept at most CACHE_SECONDS: high-volume validation repeats codes, and
-# a registration is then visible to validation within a second of its commit (search takes up to two).
-CACHE_SECONDS = 1.0
-CACHE_LIMIT = 200_000
-_rows: dict[tuple[str, str, str], tuple[float, Any]] = {}
-
-
-def _recent_rows(engine: Engine, scheme: str, codes: set[str]) -> dict[str, Any]:
-    now, url = time.monotonic(), str(engine.url)
-    found, missing = {}, set()
-    for code in codes:
-        hit = _rows.get((url, scheme, code))
-        if hit is not None and hit[0] > now:
-            if hit[1] is not None:
-                found[code] = hit[1]
-        else:
-            missing.add(code)
-    if missing:
-        with engine.connect() as conn:
-            fresh = {row.code: row for row in service.lookup_rows(conn, scheme, missing)}
-        if len(_rows) + len(missing) > CACHE_LIMIT:
-            _rows.clear()
-        expires = now + CACHE_SECONDS
-        _rows.update(((url, scheme, code), (expires, fresh.get(code))) for code in missing)
-        found.update(fresh)
-    return found
 
 
 def _bounded(raw: str) -> str:
@@ -137,5 +109,5 @@ def _mic_registry_errors(code: str, record: dict[str, Any] | None, day: date) ->
 
 def forget_recent() -> None:
     """Drop the cached registry rows: called after every commit in this process, so a write is seen by
-    this process's validation at once (other processes: within CACHE_SECONDS)."""
-    _rows.clear()
+    this process's validation at once (other processes: within row_cache.CHECK_SECONDS)."""
+    row_cache.forget()

@@ -167,12 +167,17 @@ def _rows(reader, fields: list[str | None], source: str) -> Iterator[tuple[int, 
                                  errors=[{"line": end + 1, "column": None, "detail": detail}]) from None
         start, end = end + 1, reader.line_num
         if any(c.strip() for c in cells):
-            yield start, row_cells(cells, fields)
+            yield start, row_cells(cells, fields, texts=True)
 
 
-def row_cells(cells: list, fields: list[str | None]) -> dict[str, str]:
-    """{field: text} for the mapped columns; extra cells beyond the header land under '' (reported)."""
-    out = {name: restore_cell(_text(value)) for name, value in zip(fields, cells, strict=False) if name}
+def row_cells(cells: list, fields: list[str | None], *, texts: bool = False) -> dict[str, str]:
+    """{field: text} for the mapped columns; extra cells beyond the header land under '' (reported).
+    `texts`: every cell is already a str (CSV), so only an apostrophe in front needs a look."""
+    if texts:
+        out = {name: restore_cell(value) if value[:1] == "'" else value
+               for name, value in zip(fields, cells, strict=False) if name}
+    else:
+        out = {name: restore_cell(_text(value)) for name, value in zip(fields, cells, strict=False) if name}
     if len(cells) > len(fields) and any(_text(c).strip() for c in cells[len(fields):]):
         out[""] = "\t".join(_text(c) for c in cells[len(fields):])
     return out

@@ -36,6 +36,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-valu
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "tbx": "application/x-tbx+xml; charset=utf-8", "json": "application/json"}
 Progress = Callable[[int], None] | None
+PROGRESS_ROWS = 1000
 
 
 def parse_dataset(name: str) -> tuple[str, str | None]:
@@ -65,15 +66,17 @@ def file_format(kind: str, filename: str, declared: str | None) -> str:
 
 def run_import(session: Session, dataset: str, stream: IO[bytes], *, filename: str, actor: Actor,
                fmt: str | None = None, dry_run: bool = False, default_part: int | None = None,
-               progress: Progress = None, sink=None) -> ImportReport:
-    """Import one file into `dataset`; return the report (rejected when any row is bad)."""
+               progress: Progress = None, sink=None, parallel: bool = False) -> ImportReport:
+    """Import one file into `dataset`; return the report (rejected when any row is bad). `parallel`: code
+    rows are read and prepared in a forked worker process (the CLI, for big files)."""
     kind, scheme = parse_dataset(dataset)
     fmt = file_format(kind, filename, fmt)
     report = ImportReport(dataset=dataset, source=filename, dry_run=dry_run, sink=sink)
     if kind == "terms":
         import_terms(session, stream, fmt, report, actor=actor, default_part=default_part, progress=progress)
     else:
-        import_codes(session, scheme or "", stream, fmt, report, actor=actor, mic=kind == "mic")
+        import_codes(session, scheme or "", stream, fmt, report, actor=actor, mic=kind == "mic",
+                     progress=progress, parallel=parallel)
     return report
 
 
@@ -114,7 +117,7 @@ def _read_table(stream: IO[bytes], fmt: str, aliases: dict[str, str], report: Im
 
 
 def import_codes(session: Session, scheme: str, stream: IO[bytes], fmt: str, report: ImportReport, *,
-                 actor: Actor, mic: bool = False) -> None:
+                 actor: Actor, mic: bool = False, progress: Progress = None, parallel: bool = False) -> None:
     importer = codes_bulk.CodeImporter(session, scheme, actor=actor, source=report.source)
     if mic:
         layout, rows = read_mic_file(stream, source=report.source)
@@ -124,8 +127,10 @@ def import_codes(session: Session, scheme: str, stream: IO[bytes], fmt: str, rep
         table.require("code")
         labels = table.labels
         rows = (codes_bulk.code_row(line, cells, labels, scheme) for line, cells in table.rows)
-    for outcome in importer.run(rows):
+    for count, outcome in enumerate(importer.run(rows, parallel=parallel and not mic), 1):
         report.add(outcome)
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(PROGRESS_ROWS)
     importer.finish()
 
 

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import codes.models  # noqa: F401
 import registry.audit
 import registry.auth
+import registry.changes
 import registry.releases.models  # noqa: F401
 import terms.models  # noqa: F401
 from registry.database import build_engine

@@ -19,7 +19,7 @@ class RevisionBase(SQLModel):
     id: int | None = Field(default=None, primary_key=True)
     rev: int
     status: str = Field(max_length=20)
-    scope: str = Field(max_length=40, index=True, description="part number or scheme slug")
+    scope: str = Field(max_length=40, description="part number or scheme slug (indexed with key by each table)")
     key: str = Field(max_length=100, description="sortable key at this revision: padded entry number or code")
     data: dict[str, Any] = Field(sa_type=JSON)
     actor: str = Field(max_length=100)

@@ -105,9 +105,15 @@ def isin_csv(rows, header=ISIN_HEADER) -> bytes:
     return out.getvalue().encode()
 
 
+@pytest.fixture(params=[False, True], ids=["serial", "worker"])
+def parallel(request) -> bool:
+    """Rows prepared in this process, or in the forked worker the CLI uses for big files."""
+    return request.param
+
+
 class TestIsinFiles:
-    def test_import_creates_entries_and_revisions(self, engine, seeded):
-        report = run(engine, "isin", isin_csv(ISINS), "isin.csv")
+    def test_import_creates_entries_and_revisions(self, engine, seeded, parallel):
+        report = run(engine, "isin", isin_csv(ISINS), "isin.csv", parallel=parallel)
         assert report.counts["created"] == 3, report.render_text()
         with Session(engine) as session:
             entry = session.exec(select(CodeEntry).where(CodeEntry.code == "CNE0000001L7")).one()
@@ -117,39 +123,39 @@ class TestIsinFiles:
         assert "shijixingyuan" in entry.search_text and entry.rev == 1
         assert revision.data["code"] == "CNE0000001L7" and revision.action == "import" and revision.rev == 1
 
-    def test_export_then_import_is_unchanged_and_a_changed_row_updates(self, engine, seeded):
-        run(engine, "isin", isin_csv(ISINS), "isin.csv")
+    def test_export_then_import_is_unchanged_and_a_changed_row_updates(self, engine, seeded, parallel):
+        run(engine, "isin", isin_csv(ISINS), "isin.csv", parallel=parallel)
         exported = export_bytes(engine, "isin", "csv")
         assert csv_rows(exported)[0][:3] == ["isin", "name_zh", "name_en"]
-        assert run(engine, "isin", exported, "export.csv").counts["unchanged"] == 3
+        assert run(engine, "isin", exported, "export.csv", parallel=parallel).counts["unchanged"] == 3
         rows = csv_rows(exported)
         rows[1][2] = "Renamed Corporation"
-        report = run(engine, "isin", isin_csv(rows[1:], rows[0]), "changed.csv")
+        report = run(engine, "isin", isin_csv(rows[1:], rows[0]), "changed.csv", parallel=parallel)
         assert report.counts["updated"] == 1 and report.rows[0]["changed"] == ["name_en"]
         with Session(engine) as session:
             entry = session.exec(select(CodeEntry).where(CodeEntry.code == rows[1][0])).one()
         assert entry.rev == 2 and entry.name_en == "Renamed Corporation"
 
-    def test_bad_rows_are_all_listed_and_nothing_is_written(self, engine, seeded):
+    def test_bad_rows_are_all_listed_and_nothing_is_written(self, engine, seeded, parallel):
         rows = [*ISINS, ["US0378331004", "", "Bad check digit", *[""] * 9],
                 ["CNE0000001L7", "", "Duplicate", *[""] * 9],
                 ["XS0000000009", "", "", "", "NOT-A-LEI", "", "", "", "", "", "", ""],
                 ["DE0005140008", "", "", "", "", "", "", "", "", "dormant", "yesterday", ""]]
-        report = run(engine, "isin", isin_csv(rows), "bad.csv")
+        report = run(engine, "isin", isin_csv(rows), "bad.csv", parallel=parallel)
         assert report.rejected and count(engine, "code_entry") == 0 and count(engine, "code_revision") == 0
         where = {(e["line"], e["column"]) for e in report.errors}
         assert {(5, "isin"), (6, "isin"), (7, "issuer_lei"), (8, "status"), (8, "issue_date")} <= where
         assert "check digit should be 5" in report.errors[0]["detail"]
 
-    def test_duplicates_across_chunks_are_caught(self, engine, seeded, monkeypatch):
+    def test_duplicates_across_chunks_are_caught(self, engine, seeded, monkeypatch, parallel):
         from codes import bulk
         monkeypatch.setattr(bulk, "CHUNK_ROWS", 2)
-        report = run(engine, "isin", isin_csv([*ISINS, ISINS[0]]), "dup.csv")
+        report = run(engine, "isin", isin_csv([*ISINS, ISINS[0]]), "dup.csv", parallel=parallel)
         assert report.rejected and report.errors[0]["line"] == 5
         assert "more than once" in report.errors[0]["detail"]
 
-    def test_dry_run_reports_and_writes_nothing(self, engine, seeded):
-        report = run(engine, "isin", isin_csv(ISINS), "isin.csv", dry_run=True)
+    def test_dry_run_reports_and_writes_nothing(self, engine, seeded, parallel):
+        report = run(engine, "isin", isin_csv(ISINS), "isin.csv", dry_run=True, parallel=parallel)
         assert report.counts["created"] == 3 and count(engine, "code_entry") == 0
 
     @needs_reference
