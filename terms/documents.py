@@ -79,8 +79,11 @@ def _name(term: dict[str, Any]) -> Name:
     primary = term.get("status") == "preferred"
     if lang not in CHINESE:
         return Name(text, lang, primary)
-    reading = term.get("pinyin") or default_pinyin(text)
-    readings = [reading, default_pinyin(text), *alternative_readings(text, ALTERNATIVES, reading=reading)]
+    stored = term.get("pinyin")
+    # A derived reading was pypinyin's default when written; only a curated one needs the default beside it.
+    default = stored if stored and not term.get("pinyin_curated") else default_pinyin(text)
+    reading = stored or default
+    readings = [reading, default, *alternative_readings(text, ALTERNATIVES, reading=reading)]
     return Name(text, lang, primary, tuple(dict.fromkeys(r for r in readings if r)))
 
 

@@ -36,6 +36,7 @@ from terms.models import (
 )
 from terms.pinyin import default_pinyin
 
+TERM_COLUMNS = ("text", "lang", "status", "type", "pinyin", "pinyin_curated", "geographical_usage", "source")
 SNAPSHOT_FIELDS = ("part", "entry_number", "subject_field", "status", "superseded_by", "terms",
                    "definition", "notes", "examples", "source", "cross_references")
 
@@ -219,23 +220,61 @@ def _successor(session: Session, concept: Concept, move: TransitionIn) -> int | 
 def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, actor: Actor, action: str,
                  change_note: str | None) -> None:
     """Validate a full snapshot `fields`, store it on the concept's rows, append revision and audit event."""
-    fields = _normalise(fields)
-    rules.check_terms(fields["terms"], fields["status"])
-    if fields["status"] in (ConceptStatus.approved, ConceptStatus.deprecated):
-        rules.require_approvable(fields["definition"])
-    _store_columns(concept, fields)
+    fields = prepare_snapshot(fields)
+    for name, value in concept_columns(fields).items():
+        setattr(concept, name, value)
     _check_unique_number(session, concept)
     writes.flush_or_conflict(session, "another concept")
     _store_terms(session, concept, fields["terms"])
     _store_cross_references(session, concept, fields["cross_references"])
     concept.rev += 1
     concept.updated_at = utcnow()
-    snapshot = {k: fields[k] for k in SNAPSHOT_FIELDS}
-    session.add(ConceptRevision(entity_id=concept.id, rev=concept.rev, status=concept.status,
-                                scope=str(concept.part), key=concept.sort_key, data=snapshot,
-                                actor=actor.name, action=action, change_note=change_note))
+    session.add(ConceptRevision(**revision_values(concept.id, concept.part, concept.rev, fields, actor=actor,
+                                                  action=action, change_note=change_note)))
     audit.record(session, actor, f"concept.{action}", "concept", concept.id, revision=concept.rev)
     writes.flush_or_conflict(session, "another concept")
+
+
+# ---- the row shapes of a write, shared with the bulk path (terms.bulk_write) --------------------
+
+def prepare_snapshot(fields: dict[str, Any]) -> dict[str, Any]:
+    """The normalised full snapshot of `fields` (derived pinyin filled in), checked against the term and
+    approval rules; raise InvalidInput."""
+    fields = _normalise(fields)
+    rules.check_terms(fields["terms"], fields["status"])
+    if fields["status"] in (ConceptStatus.approved, ConceptStatus.deprecated):
+        rules.require_approvable(fields["definition"])
+    return fields
+
+
+def concept_columns(fields: dict[str, Any]) -> dict[str, Any]:
+    """The concept table's columns for a prepared snapshot (rev, timestamps and part aside)."""
+    source = fields.get("source") or {}
+    return {"entry_number": fields["entry_number"], "sort_key": rules.sort_key(fields["entry_number"]),
+            "status": fields["status"],
+            "live_number": fields["entry_number"] if rules.is_live(fields["status"]) else None,
+            "superseded_by": fields["superseded_by"], "subject_field": fields.get("subject_field"),
+            "definition_zh": fields["definition"].get("zh-CN"), "definition_en": fields["definition"].get("en"),
+            "source_text": source.get("text"), "source_modified": bool(source.get("modified")),
+            "notes": fields["notes"], "examples": fields["examples"]}
+
+
+def term_values(concept_id: int, status: str, terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The term table's rows of a concept in `status`: the zh-CN preferred term of a live concept carries
+    its text as preferred_key (unique across the table)."""
+    live = rules.is_live(status)
+    return [{"concept_id": concept_id, "position": position,
+             "preferred_key": term["text"] if live and term["lang"] == Lang.zh_cn
+             and term["status"] == "preferred" else None,
+             **{k: term[k] for k in TERM_COLUMNS}} for position, term in enumerate(terms)]
+
+
+def revision_values(concept_id: int, part: int, rev: int, fields: dict[str, Any], *, actor: Actor, action: str,
+                    change_note: str | None) -> dict[str, Any]:
+    """The concept_revision row of revision `rev`: the public snapshot of the prepared `fields`."""
+    return {"entity_id": concept_id, "rev": rev, "status": fields["status"], "scope": str(part),
+            "key": rules.sort_key(fields["entry_number"]), "data": {k: fields[k] for k in SNAPSHOT_FIELDS},
+            "actor": actor.name, "action": action, "change_note": change_note}
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -257,20 +296,6 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
                                  for x in fields.get("cross_references") or []]}
 
 
-def _store_columns(concept: Concept, fields: dict[str, Any]) -> None:
-    concept.entry_number = fields["entry_number"]
-    concept.sort_key = rules.sort_key(fields["entry_number"])
-    concept.status = fields["status"]
-    concept.live_number = fields["entry_number"] if rules.is_live(fields["status"]) else None
-    concept.superseded_by = fields["superseded_by"]
-    concept.subject_field = fields.get("subject_field")
-    concept.definition_zh = fields["definition"].get("zh-CN")
-    concept.definition_en = fields["definition"].get("en")
-    source = fields.get("source") or {}
-    concept.source_text, concept.source_modified = source.get("text"), bool(source.get("modified"))
-    concept.notes, concept.examples = fields["notes"], fields["examples"]
-
-
 def _check_unique_number(session: Session, concept: Concept) -> None:
     if concept.live_number is None:
         return
@@ -286,14 +311,10 @@ def _check_unique_number(session: Session, concept: Concept) -> None:
 
 def _store_terms(session: Session, concept: Concept, terms: list[dict[str, Any]]) -> None:
     session.exec(delete(Term).where(col(Term.concept_id) == concept.id))
-    live = rules.is_live(concept.status)
-    for position, term in enumerate(terms):
-        key = term["text"] if live and term["lang"] == Lang.zh_cn and term["status"] == "preferred" else None
-        if key is not None:
-            _check_preferred_free(session, concept, key)
-        session.add(Term(concept_id=concept.id, position=position, preferred_key=key,
-                         **{k: term[k] for k in ("text", "lang", "status", "type", "pinyin",
-                                                 "pinyin_curated", "geographical_usage", "source")}))
+    for values in term_values(concept.id, concept.status, terms):
+        if values["preferred_key"] is not None:
+            _check_preferred_free(session, concept, values["preferred_key"])
+        session.add(Term(**values))
 
 
 def _check_preferred_free(session: Session, concept: Concept, text: str) -> None:

@@ -10,6 +10,7 @@ table-of-contents generation changes.
 """
 
 import contextlib
+import gc
 import hashlib
 import multiprocessing
 import shutil
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.util.filelock import try_for
+from whoosh.writing import MERGE_SMALL
 
 from registry.search.bulkwriter import BulkSegmentWriter
 from registry.search.documents import OPEN, SearchDocument
@@ -45,6 +47,22 @@ class Partitioned(Protocol):
     def partitions(self, count: int) -> list[Any]: ...
 
     def documents_in(self, part: Any) -> Iterable[SearchDocument]: ...
+
+
+class Grouped(Protocol):
+    """A catch-up source: the documents the index should hold for some groups (entities)."""
+
+    def documents(self, groups: list[int]) -> Iterable[SearchDocument]: ...
+
+
+class _ByGroups:
+    """A Grouped source seen as a Partitioned one whose parts are lists of groups."""
+
+    def __init__(self, source: Grouped) -> None:
+        self.source = source
+
+    def documents_in(self, part: list[int]) -> Iterable[SearchDocument]:
+        return self.source.documents(part)
 
 
 class SearchIndex:
@@ -154,23 +172,49 @@ class SearchIndex:
             writer.cancel()
             raise
 
+    def add_in_bulk(self, groups: Iterable[int], source: Grouped, state: dict[str, Any], *,
+                    procs: int = 2) -> int:
+        """Under the write lock: `replace_groups` for a large backlog. The documents of `groups` are built
+        in `procs` forked children (one rank-ordered segment each, as a rebuild writes them) and join the
+        index in the same commit that drops the groups' old documents; return the documents added."""
+        ix = FileIndex(self._storage(), schema=None, indexname=INDEX_NAME)
+        ordered = sorted(set(groups))
+        step = max(1, -(-len(ordered) // max(1, procs)))
+        parts = [ordered[start:start + step] for start in range(0, len(ordered), step)] or [[]]
+        segments, count = self._segments_of(ix, _ByGroups(source), parts, procs)
+        writer = BulkSegmentWriter(ix, _lk=False)
+        try:
+            with writer.searcher() as searcher:
+                for group in set(ordered) | {META_GROUP}:
+                    writer.delete_by_term("grp", str(group), searcher=searcher)
+            _add_meta(writer, state)
+            writer.commit(mergetype=lambda w, old: MERGE_SMALL(w, old) + segments)
+        except BaseException:
+            writer.cancel()
+            raise
+        return count
+
     def rebuild(self, source: Partitioned, state: dict[str, Any], *, procs: int = 2) -> int:
         """Under the write lock: a new index of every document of `source`; returns the revision count."""
         self._reset_folder()
         ix = FileIndex.create(self._storage(), build_schema(), INDEX_NAME)
-        parts = source.partitions(procs)
-        if procs > 1 and len(parts) > 1:
-            segments, count = _build_in_children(ix, source, parts)
-        else:
-            segments, count = [], 0
-            for part in parts:
-                segment, added = _build_segment(ix, source.documents_in(part))
-                segments += [segment] if segment else []
-                count += added
+        segments, count = self._segments_of(ix, source, source.partitions(procs), procs)
         writer = BulkSegmentWriter(ix, _lk=False)
         _add_meta(writer, state)
         writer.commit(mergetype=lambda _writer, _old: segments)
         return count
+
+    @staticmethod
+    def _segments_of(ix: FileIndex, source: Partitioned, parts: list[Any], procs: int) -> tuple[list, int]:
+        """One segment per part (in forked children when there are processes to spare); and the count."""
+        if procs > 1 and len(parts) > 1:
+            return _build_in_children(ix, source, parts)
+        segments, count = [], 0
+        for part in parts:
+            segment, added = _build_segment(ix, source.documents_in(part))
+            segments += [segment] if segment else []
+            count += added
+        return segments, count
 
     def _reset_folder(self) -> None:
         """Remove everything but the lock file (the index may be corrupt beyond whoosh's cleaning)."""
@@ -233,6 +277,9 @@ def _build_segment(ix: FileIndex, documents: Iterable[SearchDocument]):
 
 
 def _child(ix: FileIndex, source: Partitioned, part: Any, results) -> None:
+    # The child lives for one segment and its containers hold no cycles worth finding: the cyclic collector
+    # only rescans the growing posting lists (a fifth of a 100,000-concept build).
+    gc.disable()
     try:
         results.put(("ok", *_build_segment(ix, source.documents_in(part))))
     except BaseException as error:  # report, never hang the parent

@@ -58,8 +58,8 @@ class RevisionSource:
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(self.table.c.id))).scalar() or 0
 
-    def ids_after(self, after: int, limit: int) -> list[tuple[int, int]]:
-        """(id, entity id) of revisions with id > `after`, ascending, at most `limit`."""
+    def ids_after(self, after: int, limit: int | None) -> list[tuple[int, int]]:
+        """(id, entity id) of revisions with id > `after`, ascending, at most `limit` (None: all)."""
         t = self.table.c
         query = select(t.id, t.entity_id).where(t.id > after).order_by(t.id).limit(limit)
         with self.engine.connect() as conn:

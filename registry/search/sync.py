@@ -21,6 +21,7 @@ from registry.search.index import IndexUnavailable, SearchIndex
 
 GAP_PATIENCE = 60.0
 BATCH = 5000
+BULK = 20_000  # revisions behind from which a catch-up builds whole segments (registry.search.index)
 TAIL = 1000  # ids below the high-water mark a rebuild looks at for gaps
 MAX_GAPS = 1000
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 class ChangeSource(Protocol):
     def max_id(self) -> int: ...
 
-    def ids_after(self, after: int, limit: int) -> list[tuple[int, int]]: ...
+    def ids_after(self, after: int, limit: int | None) -> list[tuple[int, int]]: ...
 
     def ids_between(self, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]: ...
 
@@ -45,10 +46,24 @@ class ChangeSource(Protocol):
     def documents_in(self, part: Any): ...
 
 
-def apply_changes(index: SearchIndex, source: ChangeSource, *, now: float | None = None) -> int:
-    """Under the write lock: index what changed since the stored watermark; return the entities redone."""
+def apply_changes(index: SearchIndex, source: ChangeSource, *, now: float | None = None, procs: int = 1) -> int:
+    """Under the write lock: index what changed since the stored watermark; return the entities redone.
+    A backlog of `BULK` revisions or more (a large import) is indexed in one go, its segments built like a
+    rebuild's (in `procs` processes); a smaller one `BATCH` revisions at a time."""
     now = time.time() if now is None else now
     state = index.state
+    bulk = source.max_id() - state.get("max_id", 0) >= BULK
+    entities, new_state = _changes(state, source, now, limit=None if bulk else BATCH)
+    if bulk:
+        index.add_in_bulk(entities, source, new_state, procs=procs)
+    elif entities or new_state != state:
+        index.replace_groups(entities, source.documents(entities), new_state)
+    return len(entities)
+
+
+def _changes(state: dict[str, Any], source: ChangeSource, now: float,
+             limit: int | None) -> tuple[set[int], dict[str, Any]]:
+    """The entities to index again since `state`, and the state after them (watermark, gaps, releases)."""
     high = state.get("max_id", 0)
     gaps = [tuple(g) for g in state.get("gaps", [])]
     entities: set[int] = set()
@@ -56,7 +71,7 @@ def apply_changes(index: SearchIndex, source: ChangeSource, *, now: float | None
         found = source.ids_between([(lo, hi) for lo, hi, _ in gaps])
         entities |= {entity for _, entity in found}
         gaps = _without(gaps, {rid for rid, _ in found})
-    for rid, entity in source.ids_after(high, BATCH):
+    for rid, entity in source.ids_after(high, limit):
         if rid > high + 1:
             gaps.append((high + 1, rid - 1, now))
         high = rid
@@ -64,10 +79,7 @@ def apply_changes(index: SearchIndex, source: ChangeSource, *, now: float | None
     gaps = [g for g in gaps if now - g[2] < GAP_PATIENCE][-MAX_GAPS:]
     releases = source.release_seqs()
     entities |= source.entities_in_releases(releases - set(state.get("releases", [])))
-    new_state = {"max_id": high, "gaps": [list(g) for g in gaps], "releases": sorted(releases)}
-    if entities or new_state != state:
-        index.replace_groups(entities, source.documents(entities), new_state)
-    return len(entities)
+    return entities, {"max_id": high, "gaps": [list(g) for g in gaps], "releases": sorted(releases)}
 
 
 def rebuild(index: SearchIndex, source: ChangeSource, *, procs: int = 2) -> int:
@@ -84,7 +96,7 @@ def ensure_open(index: SearchIndex, source: ChangeSource, *, procs: int = 2, wai
     """Open the index, rebuilding it (once, whichever process gets the lock) if it is missing, corrupt,
     of another schema or ahead of the database; then catch up. True if this call rebuilt it."""
     if _usable(index, source):
-        catch_up(index, source)
+        catch_up(index, source, procs=procs)
         return False
     with index.locked(timeout=wait) as got:
         if not got:
@@ -93,18 +105,19 @@ def ensure_open(index: SearchIndex, source: ChangeSource, *, procs: int = 2, wai
         if rebuilt:
             rebuild(index, source, procs=procs)
             index.open()
-    catch_up(index, source)
+    catch_up(index, source, procs=procs)
     return rebuilt
 
 
-def catch_up(index: SearchIndex, source: ChangeSource) -> None:
-    """Apply changes until none are left (used at start, before serving)."""
+def catch_up(index: SearchIndex, source: ChangeSource, *, procs: int = 1) -> None:
+    """Apply changes until none are left (used at start, before serving; a large backlog is indexed in
+    `procs` processes)."""
     while True:
         with index.locked(timeout=30.0) as got:
             if not got:
                 return
             index.refresh()
-            if not apply_changes(index, source):
+            if not apply_changes(index, source, procs=procs):
                 index.refresh()
                 return
         index.refresh()

@@ -4,6 +4,7 @@ import pytest
 from search_fixtures import CONCEPTS, built_index, concept, memory_source
 
 from registry.search import index as index_module
+from registry.search import sync
 from registry.search.index import SearchIndex, fingerprint_of
 from registry.search.sync import GAP_PATIENCE, Syncer, apply_changes, ensure_open
 
@@ -68,6 +69,32 @@ class TestApplyChanges:
         index = built_index(tmp_path, source)
         generation = index.snapshot.generation
         assert apply(index, source) == 0 and index.snapshot.generation == generation
+
+
+class TestBulkCatchUp:
+    """A backlog of sync.BULK revisions or more is indexed in one commit, its segments built like a rebuild's."""
+
+    @pytest.mark.parametrize("procs", [1, 2])
+    def test_a_large_backlog_gives_the_index_a_rebuild_gives(self, tmp_path, monkeypatch, procs):
+        monkeypatch.setattr(sync, "BULK", 3)
+        source = memory_source(CONCEPTS[:2])
+        index = built_index(tmp_path / "caught-up", source)
+        for entity, data in enumerate(CONCEPTS[2:], start=3):
+            source.add(entity, data)
+        source.add(1, concept("1.1", "证券登记结算公司"))
+        assert apply(index, source, procs=procs) == len(CONCEPTS) - 1
+        assert index.state["max_id"] == source.max_id()
+        assert index.fingerprint() == fingerprint_of(source.fingerprint_items())
+        assert terms_found(index, "结算公司") == ["证券登记结算公司"]
+        assert terms_found(index, "做市商") == ["做市商"]
+        assert index.fingerprint() == built_index(tmp_path / "rebuilt", source).fingerprint()
+
+    def test_a_small_backlog_keeps_the_batched_path(self, tmp_path, monkeypatch):
+        source = memory_source(CONCEPTS[:2])
+        index = built_index(tmp_path, source)
+        monkeypatch.setattr(index, "add_in_bulk", None)  # would fail if called
+        source.add(2, concept("1.2", "做市商机构"))
+        assert apply(index, source) == 1 and terms_found(index, "做市商") == ["做市商机构"]
 
 
 class TestEnsureOpen:
