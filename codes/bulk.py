@@ -287,11 +287,26 @@ def valid_attrs(scheme: str, attrs: dict[str, Any]) -> dict[str, Any]:
             return rules.check_attrs(scheme, attrs)
     for name, kind in rules.ATTR_VALIDATORS.items():
         if out.get(name):
-            validator = get_validator(kind)
-            if not validator.is_valid(out[name]):
+            compact = _checked_identifier(kind, out[name])
+            if compact is None:
                 return rules.check_attrs(scheme, attrs)
-            out[name] = validator.compact(out[name])
+            out[name] = compact
     return out
+
+
+_IDENTIFIERS: dict[tuple[str, str], str | None] = {}
+
+
+def _checked_identifier(kind: str, value: str) -> str | None:
+    """The compact form of a valid identifier attribute, None for an invalid one. Remembered: a file repeats
+    the same few CFI codes and issuer LEIs on row after row."""
+    key = (kind, value)
+    if key not in _IDENTIFIERS:
+        if len(_IDENTIFIERS) >= 50_000:
+            _IDENTIFIERS.clear()
+        validator = get_validator(kind)
+        _IDENTIFIERS[key] = validator.compact(value) if validator.is_valid(value) else None
+    return _IDENTIFIERS[key]
 
 
 @lru_cache

@@ -19,11 +19,12 @@ _readings: dict[str, tuple[object, list[str]]] = {}
 
 
 def search_text(code: str, name_zh: str | None, name_en: str | None) -> str:
-    parts = [code, name_zh or "", name_en or ""]
-    if name_zh:
-        syllables = pinyin(fold(name_zh))
+    zh = fold(name_zh) if name_zh else ""  # each part folded once (OpenCC is the costly step)
+    parts = [fold(code), zh, fold(name_en or "")]
+    if zh:
+        syllables = pinyin(zh)
         parts += ["".join(syllables), "".join(s[:1] for s in syllables)]
-    return fold(" ".join(p for p in parts if p))[:4000]
+    return " ".join(p for p in parts if p)[:4000]
 
 
 def pinyin(text: str) -> list[str]:
