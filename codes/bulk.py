@@ -39,6 +39,7 @@ from registry.auth import Actor
 from registry.clock import utcnow
 from registry.database import is_sqlite
 from registry.errors import RegistryError
+from registry.rows import RowOutcome, row_problem
 
 CHUNK_ROWS = 2000
 ANALYZE_FIRST = 10_000
@@ -70,17 +71,7 @@ class CodeRow:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(self, name: str, detail: str) -> None:
-        self.errors.append({"line": self.line, "column": self.labels.get(name, name), "detail": detail})
-
-
-@dataclass
-class RowOutcome:
-    line: int
-    key: str
-    outcome: str = "error"
-    changed: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    note: str | None = None
+        self.errors.append(row_problem(self.line, self.labels, name, detail))
 
 
 # ---- the tabular layout of a scheme -----------------------------------------------------------------

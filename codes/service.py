@@ -20,6 +20,7 @@ from registry import audit, changes, writes
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound
+from registry.releases.revisions import held_at
 from registry.releases.revisions import history as revision_history
 from registry.search.folding import fold
 
@@ -231,6 +232,5 @@ def iter_snapshots(session: Session, scheme: str, *, release_seq: int | None = N
         query = query.join(CodeEntry, col(CodeEntry.id) == CodeRevision.entity_id).where(
             CodeRevision.rev == CodeEntry.rev)
     else:
-        query = query.where(col(CodeRevision.rel_from) <= release_seq,
-                            or_(col(CodeRevision.rel_to).is_(None), col(CodeRevision.rel_to) > release_seq))
+        query = query.where(*held_at(CodeRevision, release_seq))
     yield from session.exec(query.order_by(CodeRevision.key).execution_options(yield_per=batch))

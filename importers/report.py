@@ -1,7 +1,7 @@
 """The report of one import or dry run: what happened to each row, rendered as text or JSON.
 
-Rows come from `terms.bulk` and `codes.bulk` (each has its own `RowOutcome` dataclass, because the
-domains may not import this layer); anything with the attributes of `RowLike` is accepted. A report keeps
+Rows come from `terms.bulk` and `codes.bulk` as `registry.rows.RowOutcome`s (the concept importer's
+subclass carries its plan too); anything with the attributes of `RowLike` is accepted. A report keeps
 every error and warning up to a limit, every row up to a limit, and exact counts always: a 1,000,000-row
 import must not hold a million outcomes in memory. `sink` receives every row as it is added (the CLI's
 `--report FILE.jsonl` writes them all).

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from registry import audit
+from registry import rows as registry_rows
 from registry.auth import Actor, Role
 from registry.errors import ImportRejected, RegistryError
 from terms import bulk_write, rules, service
@@ -61,17 +62,11 @@ class ConceptRow:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(self, name: str, detail: str) -> None:
-        self.errors.append({"line": self.line, "column": self.labels.get(name, name), "detail": detail})
+        self.errors.append(registry_rows.row_problem(self.line, self.labels, name, detail))
 
 
 @dataclass
-class RowOutcome:
-    line: int
-    key: str
-    outcome: str = "error"
-    changed: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    note: str | None = None
+class RowOutcome(registry_rows.RowOutcome):
     concept_id: int | None = None
     fields: dict[str, Any] | None = None
 
@@ -316,7 +311,7 @@ class _Planner:
 
 
 def _fail(outcome: RowOutcome, row: ConceptRow, name: str, detail: str) -> None:
-    outcome.errors.append({"line": row.line, "column": row.labels.get(name, name), "detail": detail})
+    outcome.errors.append(registry_rows.row_problem(row.line, row.labels, name, detail))
 
 
 def _live(row: ConceptRow, stored) -> bool:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from registry import audit, writes
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.errors import Conflict, InvalidInput, NotFound
+from registry.releases.revisions import held_at
 from registry.releases.revisions import history as revision_history
 from terms import rules
 from terms.models import (
@@ -351,8 +352,7 @@ def iter_snapshots(session: Session, *, part: int | None = None, release_seq: in
     if release_seq is None:
         query = query.where(ConceptRevision.rev == Concept.rev)
     else:
-        query = query.where(col(ConceptRevision.rel_from) <= release_seq,
-                            or_(col(ConceptRevision.rel_to).is_(None), col(ConceptRevision.rel_to) > release_seq))
+        query = query.where(*held_at(ConceptRevision, release_seq))
     if part is not None:
         query = query.where(ConceptRevision.scope == str(part))
     query = query.order_by(ConceptRevision.scope, ConceptRevision.key, ConceptRevision.entity_id)

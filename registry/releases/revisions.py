@@ -8,6 +8,7 @@ until the revision is first frozen into a release, so a release only touches wha
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import JSON, Field, Session, SQLModel, col, select
 
 from registry.clock import utcnow
@@ -47,3 +48,8 @@ def history(session: Session, revision: type[RevisionBase], entity_id: int) -> l
                     "change_note": row.change_note, "status": row.status, "changes": field_diff(previous, row.data)})
         previous = row.data
     return out
+
+
+def held_at(revision: type[RevisionBase], seq: int) -> list[Any]:
+    """WHERE clauses selecting the revisions of `revision`'s table that the release numbered `seq` holds."""
+    return [col(revision.rel_from) <= seq, or_(col(revision.rel_to).is_(None), col(revision.rel_to) > seq)]

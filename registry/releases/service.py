@@ -18,7 +18,7 @@ from registry import audit
 from registry.auth import Actor, Role
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.models import NAME_PATTERN, SELECTORS, Release, ReleaseCreate, Stage
-from registry.releases.revisions import RevisionBase
+from registry.releases.revisions import RevisionBase, held_at
 from registry.releases.versioned import VersionedTable
 
 # ---- resolving ------------------------------------------------------------------------------------
@@ -164,8 +164,7 @@ def visible_filter(release: Release, table: VersionedTable) -> list[Any]:
 
 def held_filter(release: Release, table: VersionedTable) -> list[Any]:
     """WHERE clauses selecting the revisions `release` holds, before its scope and stage filters."""
-    rev = table.revision
-    return [col(rev.rel_from) <= release.seq, or_(col(rev.rel_to).is_(None), col(rev.rel_to) > release.seq)]
+    return held_at(table.revision, release.seq)
 
 
 def shows(release: Release, table: VersionedTable, revision: RevisionBase) -> bool:

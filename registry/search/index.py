@@ -162,9 +162,7 @@ class SearchIndex:
         ix = FileIndex(self._storage(), schema=None, indexname=INDEX_NAME)
         writer = BulkSegmentWriter(ix, _lk=False)
         try:
-            with writer.searcher() as searcher:
-                for group in set(groups) | {META_GROUP}:
-                    writer.delete_by_term("grp", str(group), searcher=searcher)
+            _drop_groups(writer, groups)
             _add(writer, documents)
             _add_meta(writer, state)
             writer.commit()
@@ -184,9 +182,7 @@ class SearchIndex:
         segments, count = self._segments_of(ix, _ByGroups(source), parts, procs)
         writer = BulkSegmentWriter(ix, _lk=False)
         try:
-            with writer.searcher() as searcher:
-                for group in set(ordered) | {META_GROUP}:
-                    writer.delete_by_term("grp", str(group), searcher=searcher)
+            _drop_groups(writer, ordered)
             _add_meta(writer, state)
             writer.commit(mergetype=lambda w, old: MERGE_SMALL(w, old) + segments)
         except BaseException:
@@ -252,6 +248,13 @@ def fingerprint_of(items: Iterable[tuple[int, str, bool, int | None, int | None]
                    for k, d, live, rf, rt in items)
     return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
+
+
+def _drop_groups(writer: BulkSegmentWriter, groups: Iterable[int]) -> None:
+    """Delete every document of `groups`, and the metadata document, in the writer's pending commit."""
+    with writer.searcher() as searcher:
+        for group in set(groups) | {META_GROUP}:
+            writer.delete_by_term("grp", str(group), searcher=searcher)
 
 def _add(writer: BulkSegmentWriter, documents: Iterable[SearchDocument]) -> int:
     count = 0
