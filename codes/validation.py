@@ -34,6 +34,16 @@ def require_kind(kind: str) -> None:
         raise NotFound(f"no validator '{kind[:40]}'; kinds: {', '.join(kinds())}", kinds=kinds())
 
 
+def validate_code(engine: Engine, kind: str, raw: str, *, as_of: date | None = None,
+                  release: str | None = None) -> dict[str, Any]:
+    """`validate_codes` of one code. Against the live registry the answer is remembered until the code
+    library changes (row_cache): the high-volume GET asks about the same codes again and again."""
+    if release is not None or len(raw) > MAX_INPUT_CHARS:
+        return validate_codes(engine, kind, [raw], as_of=as_of, release=release)[0]
+    key = (kind, raw, as_of or utcnow().date())
+    return row_cache.remembered(engine, key, lambda: validate_codes(engine, kind, [raw], as_of=as_of)[0])
+
+
 def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_of: date | None = None,
                    release: str | None = None) -> list[dict[str, Any]]:
     """One result per input, in input order, against the live registry or the release named `release`;

@@ -87,7 +87,7 @@ def _date(text: str | None) -> date | None:
 def _answer(kind: str, code: str, as_of: date | None, release: str | None) -> Response:
     if len(kind) > 40 or len(code) > 20_000:
         raise InvalidInput("kind or code too long", errors=[{"pointer": "/code"}])
-    result = validation.validate_codes(get_engine(), kind, [code], as_of=as_of, release=release)[0]
+    result = validation.validate_code(get_engine(), kind, code, as_of=as_of, release=release)
     cache = release_cache_control(release)
     return Response(orjson.dumps(result), media_type="application/json",
                     headers={"Cache-Control": cache} if cache else None)

@@ -74,3 +74,14 @@ def test_the_counter_moves_with_committed_code_writes_only(engine, seeded_codes)
     assert counter(engine) == before
     register(engine, NEW_ISIN)
     assert counter(engine) == before + 1
+
+
+def test_a_single_code_answer_is_remembered_until_the_registry_changes(engine, seeded_codes, monkeypatch):
+    monkeypatch.setattr(row_cache, "CHECK_SECONDS", 3600.0)
+    first = validation.validate_code(engine, "isin", NEW_ISIN)
+    assert validation.validate_code(engine, "isin", NEW_ISIN) is first and first["registered"] is False
+    assert validation.validate_code(engine, "isin", NEW_ISIN.lower()) is not first  # another input
+    register(engine, NEW_ISIN)
+    monkeypatch.setattr(row_cache, "CHECK_SECONDS", 0.0)
+    again = validation.validate_code(engine, "isin", NEW_ISIN)
+    assert again is not first and again["registered"] is True
