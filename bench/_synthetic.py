@@ -3,28 +3,17 @@
 import json
 import random
 import string
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert
 
 from codes.models import CodeEntry, CodeRevision
 from codes.validators import isin
+from registry.rows import chunked
 from terms.models import Concept, ConceptRevision
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CHARS = "证券期货基金交易结算登记清算保证金融资融券市场行情银行承销发行股票债券期权指数风险管理机构投资者"
-
-
-def chunks(rows: Iterator[dict], size: int = 20_000) -> Iterator[list[dict]]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def concept_snapshot(n: int, rng: random.Random, definition: str | None = None) -> dict:
@@ -48,7 +37,7 @@ def insert_concepts(engine: Engine, count: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     snapshots = [concept_snapshot(n, rng) for n in range(count)]
     with engine.begin() as conn:
-        for batch in chunks(iter(range(count))):
+        for batch in chunked(range(count), 20_000):
             conn.execute(insert(Concept), [_concept_row(i + 1, snapshots[i]) for i in batch])
             conn.execute(insert(ConceptRevision), [_concept_revision(i + 1, 1, snapshots[i]) for i in batch])
 
@@ -80,7 +69,7 @@ def isin_snapshot(code: str, n: int, status: str = "active") -> dict:
 
 def insert_isins(engine: Engine, count: int) -> None:
     with engine.begin() as conn:
-        for batch in chunks(iter(range(count))):
+        for batch in chunked(range(count), 20_000):
             codes = [(i + 1, synthetic_isin(i)) for i in batch]
             conn.execute(insert(CodeEntry), [_code_row(cid, code, isin_snapshot(code, cid)) for cid, code in codes])
             conn.execute(insert(CodeRevision),

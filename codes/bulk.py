@@ -33,18 +33,17 @@ from codes.search_text import search_text
 from codes.service import CHANGE_TOPIC, SNAPSHOT_FIELDS, get_scheme
 from codes.validators import get_validator
 from codes.validators.base import parse_date
-from codes.worker import chunked, map_chunks
+from codes.worker import map_chunks
 from registry import audit, changes
 from registry.auth import Actor
 from registry.clock import utcnow
-from registry.database import is_sqlite
+from registry.database import among, is_sqlite
 from registry.errors import RegistryError
-from registry.rows import RowOutcome, row_problem
+from registry.rows import RowOutcome, chunked, row_problem
 
 CHUNK_ROWS = 2000
 ANALYZE_FIRST = 10_000
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-LOOKUP_CHUNK = 900
 BASE_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent")
 STATUS_WORDS = {"有效": "active", "正常": "active", "失效": "expired", "已失效": "expired", "过期": "expired",
                 "被取代": "superseded", "已取代": "superseded"}
@@ -459,9 +458,8 @@ class CodeImporter:
             yield from self.conn.connection.driver_connection.execute(statement, (self.info.slug, wanted))
             return
         columns = [ENTRY.c.id, ENTRY.c.rev, *(ENTRY.c[name] for name in SNAPSHOT_FIELDS)]
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            among = ENTRY.c.code.in_(wanted[start:start + LOOKUP_CHUNK])
-            yield from self.conn.execute(select(*columns).where(ENTRY.c.scheme == self.info.slug, among))
+        yield from self.conn.execute(select(*columns).where(
+            ENTRY.c.scheme == self.info.slug, among(ENTRY.c.code, wanted, dialect=self.conn.dialect)))
 
     def _decide(self, item: Prepared, stored, seen: dict[str, int], outcome: RowOutcome, inserts: list,
                 updates: list) -> None:

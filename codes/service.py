@@ -3,14 +3,12 @@
 Services flush, never commit. Every write appends a CodeRevision (full snapshot) and an audit event.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, any_, bindparam, func, or_
+from sqlalchemy import Connection, Row, bindparam, or_
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import array
 from sqlmodel import Session, col, select
 
 from codes import rules
@@ -19,6 +17,7 @@ from codes.search_text import search_text
 from registry import audit, changes, writes
 from registry.auth import Actor
 from registry.clock import utcnow
+from registry.database import among
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.revisions import held_at
 from registry.releases.revisions import history as revision_history
@@ -27,7 +26,6 @@ from registry.search.folding import fold
 SNAPSHOT_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent",
                    "attrs")
 CHANGE_TOPIC = "codes"  # registry.changes: bumped by every commit that writes code entries
-LOOKUP_CHUNK = 900  # below SQLite's default bound-parameter limit with room to spare
 
 
 # ---- schemes -------------------------------------------------------------------------------------
@@ -96,14 +94,9 @@ def list_codes(session: Session, scheme: str, *, q: str | None = None, status: s
 
 
 def lookup_codes(session: Session, scheme: str, codes: Iterable[str]) -> dict[str, CodeEntry]:
-    """The registered entries among `codes` (already normalised), by code; one query per chunk."""
-    wanted = sorted(set(codes))
-    found: dict[str, CodeEntry] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start:start + LOOKUP_CHUNK]
-        query = select(CodeEntry).where(CodeEntry.scheme == scheme, col(CodeEntry.code).in_(chunk))
-        found.update((e.code, e) for e in session.exec(query))
-    return found
+    """The registered entries among `codes` (already normalised), by code, in one query."""
+    among_codes = among(col(CodeEntry.code), sorted(set(codes)), dialect=session.get_bind().dialect)
+    return {e.code: e for e in session.exec(select(CodeEntry).where(CodeEntry.scheme == scheme, among_codes))}
 
 
 _LOOKUP_COLUMNS = tuple(CodeEntry.__table__.c[name] for name in (
@@ -124,15 +117,8 @@ def lookup_rows(conn: Connection, scheme: str, codes: Iterable[str]) -> Iterator
         yield from conn.execute(_LOOKUP_ONE, {"scheme": scheme, "code": wanted[0]})
         return
     table = CodeEntry.__table__
-    yield from conn.execute(core_select(*_LOOKUP_COLUMNS).where(table.c.scheme == scheme,
-                                                                _among(conn, table.c.code, wanted)))
-
-
-def _among(conn: Connection, column, values: list[str]):
-    if conn.dialect.name == "postgresql":
-        return column == any_(array(values))
-    listed = func.json_each(json.dumps(values)).table_valued("value")
-    return column.in_(core_select(listed.c.value))
+    yield from conn.execute(core_select(*_LOOKUP_COLUMNS).where(
+        table.c.scheme == scheme, among(table.c.code, wanted, dialect=conn.dialect)))
 
 
 def code_history(session: Session, scheme: str, raw_code: str) -> list[dict[str, Any]]:

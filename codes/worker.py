@@ -14,16 +14,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-
-def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+from registry.rows import chunked
 
 
 def map_chunks(function: Callable[[list], Any], items: Iterable[Any], size: int) -> Iterator[Any]:

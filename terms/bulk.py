@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from registry import audit
 from registry import rows as registry_rows
 from registry.auth import Actor, Role
+from registry.database import among
 from registry.errors import ImportRejected, RegistryError
 from terms import bulk_write, rules, service
 from terms.models import (
@@ -37,7 +38,6 @@ from terms.models import (
     Term,
 )
 
-CHUNK = 900  # bound parameters per IN (…) query, below SQLite's limit
 NEW = "new"
 EMPTY: dict[str, Any] = {"subject_field": None, "superseded_by": None, "terms": [], "definition": {},
                          "notes": [], "examples": [], "source": None, "cross_references": []}
@@ -117,26 +117,26 @@ class _Planner:
         ids = {r.fields["id"] for r in self.rows if isinstance(r.fields.get("id"), int)}
         keys = {(self._part(r), r.fields["entry_number"]) for r in self.rows
                 if r.fields.get("entry_number") and self._part(r)}
-        self._load_concepts(col(Concept.id).in_, sorted(ids))
+        self._load_concepts(self._among(col(Concept.id), sorted(ids)))
         for part in {p for p, _ in keys}:
             numbers = sorted(n for p, n in keys if p == part)
-            self._load_concepts(lambda chunk, part=part: (Concept.part == part)
-                                & col(Concept.entry_number).in_(chunk), numbers)
+            self._load_concepts((Concept.part == part) & self._among(col(Concept.entry_number), numbers))
         self.by_key = {(p, n): cid for cid, (p, n, _, _) in self.stored.items() if n}
         self.retired_by_key = {(p, s["entry_number"]): cid for cid, (p, n, _, s) in self.stored.items()
                                if not n}
         self.preferred_holders: dict[str, int] = {}
         self._add_holders({t for r in self.rows if (t := _preferred_zh(r.fields.get("terms") or []))})
 
-    def _load_concepts(self, where, values: list) -> None:
-        for start in range(0, len(values), CHUNK):
-            query = (select(Concept.id, Concept.part, Concept.live_number, Concept.status,
-                            ConceptRevision.data)
-                     .join(ConceptRevision, (ConceptRevision.entity_id == Concept.id)
-                           & (ConceptRevision.rev == Concept.rev))
-                     .where(where(values[start:start + CHUNK])))
-            for cid, part, live, status, data in self.session.exec(query):
-                self.stored[cid] = (part, live, status, data)
+    def _among(self, column, values: list):
+        return among(column, values, dialect=self.session.get_bind().dialect)
+
+    def _load_concepts(self, where) -> None:
+        query = (select(Concept.id, Concept.part, Concept.live_number, Concept.status, ConceptRevision.data)
+                 .join(ConceptRevision, (ConceptRevision.entity_id == Concept.id)
+                       & (ConceptRevision.rev == Concept.rev))
+                 .where(where))
+        for cid, part, live, status, data in self.session.exec(query):
+            self.stored[cid] = (part, live, status, data)
 
     def _part(self, row: ConceptRow) -> int | None:
         part = row.fields.get("part")
@@ -231,10 +231,8 @@ class _Planner:
 
     def _add_holders(self, texts: set[str]) -> None:
         missing = sorted(texts - set(self.preferred_holders))
-        for start in range(0, len(missing), CHUNK):
-            query = select(Term.preferred_key, Term.concept_id).where(
-                col(Term.preferred_key).in_(missing[start:start + CHUNK]))
-            self.preferred_holders.update(self.session.exec(query).all())
+        query = select(Term.preferred_key, Term.concept_id).where(self._among(col(Term.preferred_key), missing))
+        self.preferred_holders.update(self.session.exec(query).all())
 
     # -- step 3: merge, validate, link, compare -----------------------------------------------
     def complete(self, row: ConceptRow, outcome: RowOutcome) -> None:
@@ -509,10 +507,11 @@ def _paused_gc() -> Iterator[None]:
 def _free_keys(session: Session, concept_ids: list[int]) -> None:
     """Release the entry numbers and preferred terms of updated concepts, so that swaps within one file
     do not collide half-way; the bulk write sets them again."""
-    for start in range(0, len(concept_ids), CHUNK):
-        chunk = concept_ids[start:start + CHUNK]
-        session.execute(update(Concept).where(col(Concept.id).in_(chunk)).values(live_number=None))
-        session.execute(update(Term).where(col(Term.concept_id).in_(chunk)).values(preferred_key=None))
+    dialect = session.get_bind().dialect
+    session.execute(update(Concept).where(among(col(Concept.id), concept_ids, dialect=dialect))
+                    .values(live_number=None))
+    session.execute(update(Term).where(among(col(Term.concept_id), concept_ids, dialect=dialect))
+                    .values(preferred_key=None))
 
 
 def _resolved(target, plan: list[RowOutcome]):

@@ -15,17 +15,18 @@ from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from registry import audit
 from registry.auth import Actor
 from registry.clock import utcnow
+from registry.database import among
 from registry.errors import Conflict, InvalidInput
+from registry.rows import chunked
 from terms import service
 from terms.models import Concept, ConceptRevision, CrossReference, Term
 
 BATCH = 2000  # concepts per round of statements
-CHUNK = 900  # bound parameters per IN (…) list, below SQLite's limit
 
 Resolve = Callable[[Any], int | None]  # a link target as planned (an id, or a new concept) → concept id
 Progress = Callable[[int], None] | None
@@ -48,9 +49,9 @@ def write_concepts(session: Session, items: Sequence[Planned], *, resolve: Resol
     Raise InvalidInput (a rule fails) or Conflict (a unique index or foreign key refuses a row)."""
     writer = _Writer(session, actor, action, change_note, utcnow())
     try:
-        for batch in _batches(items):
+        for batch in chunked(items, BATCH):
             writer.store_concepts(batch)
-        for batch in _batches(items):
+        for batch in chunked(items, BATCH):
             writer.store_links(batch, resolve)
             writer.store_dependants(batch)
             if progress is not None:
@@ -58,11 +59,6 @@ def write_concepts(session: Session, items: Sequence[Planned], *, resolve: Resol
     except IntegrityError as error:
         raise Conflict(f"the import conflicts with another concept: {error.orig}") from None
     session.expire_all()  # the ORM objects the plan loaded are stale now
-
-
-def _batches(items: Sequence[Planned]) -> Iterator[Sequence[Planned]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start:start + BATCH]
 
 
 @dataclass
@@ -99,10 +95,9 @@ class _Writer:
 
     def _current(self, concept_ids: list[int]) -> Iterator[tuple[int, int, int]]:
         table = Concept.__table__
-        for start in range(0, len(concept_ids), CHUNK):
-            query = select(table.c.id, table.c.rev, table.c.part).where(
-                table.c.id.in_(concept_ids[start:start + CHUNK]))
-            yield from self.session.execute(query)
+        dialect = self.session.get_bind().dialect
+        yield from self.session.execute(select(table.c.id, table.c.rev, table.c.part).where(
+            among(table.c.id, concept_ids, dialect=dialect)))
 
     def store_links(self, batch: Sequence[Planned], resolve: Resolve) -> None:
         """Resolve the links of each snapshot to ids; set the successors that name a new concept."""
@@ -121,9 +116,10 @@ class _Writer:
     # -- terms, cross references, revisions, audit ----------------------------------------------
     def store_dependants(self, batch: Sequence[Planned]) -> None:
         old = [item.concept_id for item in batch if item.concept_id in self.existing]
+        dialect = self.session.get_bind().dialect
         for model in (Term, CrossReference):
-            for start in range(0, len(old), CHUNK):
-                self.session.execute(delete(model).where(model.concept_id.in_(old[start:start + CHUNK])))
+            if old:
+                self.session.execute(delete(model).where(among(col(model.concept_id), old, dialect=dialect)))
         terms, xrefs, revisions, events = [], [], [], []
         for item in batch:
             cid, fields = item.concept_id, item.fields

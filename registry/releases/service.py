@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from registry import audit
 from registry.auth import Actor, Role
+from registry.database import among
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.models import NAME_PATTERN, SELECTORS, Release, ReleaseCreate, Stage
 from registry.releases.revisions import RevisionBase, held_at
@@ -273,14 +274,12 @@ def _held_by_both(session: Session, a: Release, b: Release, table: VersionedTabl
     columns = (rev.id, rev.entity_id, rev.rev, rev.scope, rev.key, rev.status, rev.data, rev.rel_from, rev.rel_to)
     before: dict[int, Any] = {}
     after: dict[int, Any] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 900):
-        query = select(*columns).where(col(rev.rel_from).is_not(None),
-                                       col(rev.entity_id).in_(ordered[start:start + 900]))
-        for row in session.exec(query):
-            for release, held in ((a, before), (b, after)):
-                if _holds(release, row) and shows(release, table, row):
-                    held[row.entity_id] = row
+    query = select(*columns).where(col(rev.rel_from).is_not(None),
+                                   among(col(rev.entity_id), sorted(ids), dialect=session.get_bind().dialect))
+    for row in session.exec(query):
+        for release, held in ((a, before), (b, after)):
+            if _holds(release, row) and shows(release, table, row):
+                held[row.entity_id] = row
     return before, after
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from codes.worker import chunked, map_chunks
+from codes.worker import map_chunks
 from registry.errors import ImportRejected
+from registry.rows import chunked
 
 REPO = Path(__file__).resolve().parents[2]
 ENDLESS = """
