@@ -11,8 +11,9 @@ from sqlmodel import Session
 from codes import service
 from codes.models import CodeIn, CodeScheme
 from registry.auth import SYSTEM
+from registry.datafiles import data_dir
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = data_dir()
 
 
 def seed_schemes(session: Session, path: Path = DATA / "code_schemes.json") -> int:

@@ -27,10 +27,11 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
+from registry.datafiles import data_path
 from registry.search.folding import fold, split_runs
 from registry.search.syllables import reading_units, strip_tones
 
-PHRASES_FILE = Path(__file__).resolve().parent.parent / "data" / "pinyin_phrases.txt"
+PHRASES_FILE = data_path("pinyin_phrases.txt")
 _loaded: set[Path] = set()
 _lock = threading.Lock()
 

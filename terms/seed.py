@@ -7,10 +7,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from registry.auth import SYSTEM
+from registry.datafiles import data_dir
 from terms import service
 from terms.models import Concept, ConceptCreate, Part
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = data_dir()
 
 
 def seed_parts(session: Session, path: Path = DATA / "parts.json") -> int:

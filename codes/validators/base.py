@@ -16,9 +16,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from registry.datafiles import data_dir
+
+DATA_DIR = data_dir()
 
 # Dashes that word processors and PDFs put where a typist meant "-"; NFKC leaves them alone.
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"

@@ -1,0 +1,25 @@
+"""term checking
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-04 15:15:00.000000
+
+Owned by the work on issue 15; empty until that work adds its schema changes.
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel  # noqa: F401
+
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
