@@ -188,6 +188,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.412": ("条目已被修改", "The resource changed"),
     "error.422": ("输入有误", "Invalid input"),
     "error.409": ("与现有内容冲突", "Conflict"),
+    # -- hardening: sign-in, rate limits (issue 11)
+    # -- code library: China instrument codes, CFI (issue 12)
+    # -- code library: classification schemes (issue 12)
+    # -- standards, comment periods, disposition (issue 13)
+    # -- standard documents (issue 14)
+    # -- term checking (issue 15)
 }
 
 
