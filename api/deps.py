@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from api import ratelimit
 from registry.auth import Actor, Role, authenticate
 from registry.database import get_engine
 from registry.errors import InvalidInput, Unauthenticated
@@ -54,8 +55,13 @@ def _actor(session: Session, credentials: HTTPAuthorizationCredentials | None) -
 
 
 def require(role: Role):
-    def dependency(session: SessionDep, credentials: Credentials) -> Actor:
-        actor = _actor(session, credentials)
+    def dependency(request: Request, session: SessionDep, credentials: Credentials) -> Actor:
+        try:
+            actor = _actor(session, credentials)
+        except Unauthenticated:
+            if credentials is not None:  # a wrong secret, like a failed sign-in, counts towards the back-off
+                ratelimit.note_failure(request)
+            raise
         actor.require(role)
         return actor
     dependency.__name__ = f"require_{role}"

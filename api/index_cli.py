@@ -4,11 +4,7 @@ import time
 
 import typer
 
-from api.search_index import HIDDEN, build_procs, open_index, terms_source
-from registry.database import get_engine
-from registry.search.index import IndexUnavailable, SearchIndex, fingerprint_of
-from registry.search.sync import rebuild as rebuild_index
-from registry.settings import get_settings
+# Each command imports the index and the database layer when it runs: `sfreg --help` must stay fast.
 
 app = typer.Typer(help="The search index (a cache of the database, rebuilt at start when needed).",
                   no_args_is_help=True)
@@ -17,6 +13,11 @@ app = typer.Typer(help="The search index (a cache of the database, rebuilt at st
 @app.command()
 def rebuild() -> None:
     """Build the index anew from the database (running servers swap it in within a poll)."""
+    from api.search_index import HIDDEN, build_procs, terms_source
+    from registry.database import get_engine
+    from registry.search.index import SearchIndex
+    from registry.search.sync import rebuild as rebuild_index
+    from registry.settings import get_settings
     settings = get_settings()
     index = SearchIndex(settings.resolved_index_dir, hidden=HIDDEN)
     started = time.perf_counter()
@@ -33,6 +34,9 @@ def rebuild() -> None:
 def sync() -> None:
     """Bring the index up to date with the database, as a starting server does: index the revisions
     written since it was last updated (a large import in bulk), or rebuild it if it is unusable."""
+    from api.search_index import open_index
+    from registry.database import get_engine
+    from registry.settings import get_settings
     settings = get_settings()
     started = time.perf_counter()
     index = open_index(settings, get_engine())
@@ -44,6 +48,10 @@ def sync() -> None:
 @app.command()
 def check() -> None:
     """Compare the index with the database (revision count, content hash); exit 1 if they differ."""
+    from api.search_index import HIDDEN, terms_source
+    from registry.database import get_engine
+    from registry.search.index import IndexUnavailable, SearchIndex, fingerprint_of
+    from registry.settings import get_settings
     settings = get_settings()
     index = SearchIndex(settings.resolved_index_dir, hidden=HIDDEN)
     source = terms_source(get_engine())

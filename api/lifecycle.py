@@ -6,15 +6,19 @@ from fastapi import FastAPI
 
 from api import search_index
 from codes import validation
+from registry.database import get_engine
+from terms.checking import store as term_checking
 from terms.pinyin import default_pinyin
 
 
 def start(app: FastAPI) -> None:
     search_index.start(app)
+    term_checking.store_for(get_engine()).start()  # builds the term-checking automaton in the background
     notify_index = app.state.on_commit
 
     def on_commit() -> None:
         validation.forget_recent()
+        term_checking.changed()
         notify_index()
     app.state.on_commit = on_commit
     settle_heap()
@@ -35,4 +39,5 @@ def settle_heap() -> None:
 
 def stop(app: FastAPI) -> None:
     search_index.stop(app)
+    term_checking.stop_all()
     gc.unfreeze()  # what the app held may now be garbage (tests start many apps in one process)

@@ -9,21 +9,27 @@ from registry.errors import TooLarge
 
 
 class BodyLimit:
-    """Reject bodies over `default` bytes (`upload` bytes under `upload_prefix`) with problem+json 413."""
+    """Reject bodies over `default` bytes (`upload` bytes under `upload_prefix`, or the limit `paths` gives
+    a path starting with one of its keys) with problem+json 413."""
 
-    def __init__(self, app: ASGIApp, *, default: int, upload: int, upload_prefix: str) -> None:
+    def __init__(self, app: ASGIApp, *, default: int, upload: int, upload_prefix: str,
+                 paths: dict[str, int] | None = None) -> None:
         self.app, self.default, self.upload, self.upload_prefix = app, default, upload, upload_prefix
+        self.paths = paths or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload if scope["path"].startswith(self.upload_prefix) else self.default
+        limit = self.upload if scope["path"].startswith(self.upload_prefix) else self._limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _reject(send, scope["path"], limit)
             return
         await self.app(scope, _counting(receive, limit), send)
+
+    def _limit(self, path: str) -> int:
+        return next((limit for prefix, limit in self.paths.items() if path.startswith(prefix)), self.default)
 
 
 def _counting(receive: Receive, limit: int) -> Receive:

@@ -7,13 +7,18 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from registry import writes
 from registry.errors import ALL_ERRORS, InternalError, InvalidInput, MethodNotAllowed, NotFound, RegistryError
 
 log = logging.getLogger("sfreg")
 PROBLEM_TYPE_BASE = "https://sfreg.example/problems/"
 PROBLEM_JSON = "application/problem+json"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 # Renders an HTML error page for browser requests; api/pages installs it. Kept as a hook so that this
 # module does not depend on the page layer.
@@ -80,9 +85,12 @@ async def on_validation_error(request: Request, error: RequestValidationError) -
 async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
     if error.status_code == 404:
         return render(request, NotFound(f"no route matches {request.method} {request.url.path}"))
+    if isinstance(error.__cause__, RegistryError):  # raised while the body was read (a 413 from api/limits.py)
+        return render(request, error.__cause__)
     if error.status_code == 405:
-        return render(request, MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}"),
-                      headers=dict(error.headers or {}))
+        allowed = allowed_methods(request)
+        return render(request, MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}; "
+                                                f"allowed: {allowed}"), headers={"Allow": allowed})
     if error.status_code == 400:
         return render(request, InvalidInput(f"the request body could not be parsed ({error.detail}); "
                                             "send UTF-8 encoded JSON", errors=[{"pointer": "/", "detail":
@@ -94,13 +102,55 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> Resp
     return render(request, instance, headers=dict(error.headers or {}))
 
 
+async def on_integrity_error(request: Request, error: IntegrityError) -> Response:
+    """A constraint that no service turned into a precise answer (one checked at commit): 409 or 412,
+    worded from the constraint's table and columns, never the database's own text."""
+    return render(request, writes.refused(writes.violation(error), "the current state"))
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the app answers on this path: Starlette's 405 names only the first matching route's,
+    while GET and POST /concepts, say, are two routes (each route, or included router, is asked)."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return ", ".join(method for method in METHODS
+                     if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes))
+
+
 async def on_unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return render(request, InternalError("an unexpected error occurred; it has been logged"))
+
+
+class AnswerUnexpected:
+    """Answer an exception no handler took with a 500 problem, logged here once. (Starlette's outermost
+    middleware also answers it, but then re-raises it to the server, which logs it a second time.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            if started:  # too late to answer: the server logs it and closes the connection
+                raise
+            response = await on_unexpected(Request(scope, receive), error)
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RegistryError, on_registry_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, on_unexpected)
+    app.add_exception_handler(IntegrityError, on_integrity_error)
+    app.add_exception_handler(Exception, on_unexpected)  # for errors outside AnswerUnexpected (middleware)
+    app.add_middleware(AnswerUnexpected)  # the first added, so the innermost middleware

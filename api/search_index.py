@@ -4,6 +4,7 @@ The app's lifespan calls `start(app)` / `stop(app)` (via api/lifecycle.py); the 
 `open_index`. Retired concepts are hidden from searches unless a search asks for status=retired.
 """
 
+import functools
 import os
 from typing import Any
 
@@ -17,7 +18,7 @@ from registry.search.source import RevisionSource
 from registry.search.sync import Syncer, ensure_open
 from registry.settings import Settings, get_settings
 from terms.documents import hit_answer, revision_document, snapshot_digest
-from terms.models import ConceptRevision, ConceptStatus
+from terms.models import MAX_PART, ConceptRevision, ConceptStatus
 from terms.versioned import CONCEPTS
 
 HIDDEN = {"status": {"retired"}}
@@ -66,6 +67,11 @@ def get_index() -> SearchIndex:
     return _index
 
 
+def current_index() -> SearchIndex | None:
+    """The open index, or None (not opened yet); never opens one (for /metrics)."""
+    return _index
+
+
 def notify_change() -> None:
     """Call after a commit: index it now, so a search in this process sees it immediately."""
     if _syncer is not None:
@@ -87,8 +93,13 @@ def _hidden_by(release: Release | None) -> dict[str, frozenset[str]] | None:
     if release is None:
         return None
     visible = CONCEPTS.visible(release.stage) or frozenset(ConceptStatus)
-    parts = {str(n) for n in range(1, 7)} - set(release.scope.get("parts", []))
-    return {"status": frozenset(ConceptStatus) - visible, "part": frozenset(parts)}
+    return {"status": frozenset(ConceptStatus) - visible, "part": _parts_outside(tuple(release.scope.get("parts", [])))}
+
+
+@functools.lru_cache(maxsize=64)
+def _parts_outside(scope: tuple[str, ...]) -> frozenset[str]:
+    """Every possible part number (any standard's, up to MAX_PART) that a release's scope leaves out."""
+    return frozenset(str(n) for n in range(1, MAX_PART + 1)) - set(scope)
 
 
 def suggest_terms(q: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ def running_server(workers: int = 2, env: dict[str, str] | None = None) -> Itera
     """Yield (base URL, environment) of a seeded server; a token for each role is in env['TOKEN_<ROLE>']."""
     home = tempfile.mkdtemp(prefix="sfreg-bench-server-")
     env = {**os.environ, "SFREG_HOME": home, "SFREG_DATABASE_URL": f"sqlite:///{home}/sfreg.db", **(env or {})}
-    for args in (["db", "upgrade"], ["db", "seed"]):
+    for args in (["db", "upgrade"], ["db", "seed", "--samples"]):
         subprocess.run([*SFREG, *args], cwd=REPO, env=env, check=True, capture_output=True)
     for role in ("editor", "reviewer", "admin"):
         out = subprocess.run([*SFREG, "token", "create", "--name", f"bench-{role}", "--role", role], cwd=REPO,

@@ -1,8 +1,10 @@
 """Bulk import/export figures, each quoted as a ratio to the raw driver loading the same rows in the same run.
 
-    .venv/bin/python bench/bulk.py [--rows 1000000] [--concepts 100000] [--pg-url URL | --no-pg]
+    .venv/bin/python bench/bulk.py [--rows 1000000] [--concepts 100000] [--pg-url URL | --no-pg] [--no-sqlite]
+        [--only isin|concepts]
 
-1. ISIN CSV import (`sfreg import isin`), SQLite and PostgreSQL: targets 60 s and 30 s, peak RSS 300 MB.
+1. ISIN CSV import (`sfreg import isin`), SQLite and PostgreSQL: targets 60 s and 30 s, peak RSS 300 MB;
+   on PostgreSQL at most 2× the raw COPY below.
    Raw: the code_entry and code_revision rows the import wrote, reloaded into a fresh database by
    sqlite3 `executemany` / psycopg `COPY … FROM STDIN` (the reading is not timed).
 2. ISIN export (`sfreg export isin`), streamed: RSS is sampled through the run to show it stays flat.
@@ -303,6 +305,7 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="server to create (and drop) two scratch databases on")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite ISIN figures")
     parser.add_argument("--only", choices=["isin", "concepts"], help="run one part")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sfreg-bench-bulk-"))
@@ -313,7 +316,8 @@ def main() -> None:
             isins = work / "isin.csv"
             write_isins(isins, args.rows)
             print(f"ISIN file: {args.rows:,} rows, {isins.stat().st_size / 1e6:.0f} MB", flush=True)
-            sqlite_isin(work, isins, args.rows)
+            if not args.no_sqlite:
+                sqlite_isin(work, isins, args.rows)
             if not args.no_pg:
                 postgres_isin(work, isins, args.rows, args.pg_url)
         if args.only != "isin":

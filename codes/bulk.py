@@ -34,7 +34,7 @@ from codes.service import CHANGE_TOPIC, SNAPSHOT_FIELDS, get_scheme
 from codes.validators import get_validator
 from codes.validators.base import parse_date
 from codes.worker import map_chunks
-from registry import audit, changes
+from registry import audit, changes, texts
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.database import among, is_sqlite
@@ -44,6 +44,8 @@ from registry.rows import RowOutcome, chunked, row_problem
 CHUNK_ROWS = 2000
 ANALYZE_FIRST = 10_000
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CODE_STATUSES = frozenset(CodeStatus)
+SETTLES_TO_ACTIVE = ("UPDATED", "MODIFIED")  # ISO 10383 STATUS values that a later file shows as ACTIVE
 BASE_FIELDS = ("code", "name_zh", "name_en", "status", "valid_from", "valid_to", "successor", "parent")
 STATUS_WORDS = {"有效": "active", "正常": "active", "失效": "expired", "已失效": "expired", "过期": "expired",
                 "被取代": "superseded", "已取代": "superseded"}
@@ -107,6 +109,8 @@ def code_row(line: int, cells: dict[str, str], labels: dict[str, str], scheme: s
     row = CodeRow(line, fields, attrs, labels)
     if cells.get(""):
         row.error("row", f"cells beyond the last column: {cells[''][:60]}")
+    if texts.NUL in "".join(cells.values()):
+        refuse_nul(row, cells)
     lists = list_attrs(scheme)
     for name, value in cells.items():
         if name[:5] != "attr:":
@@ -118,6 +122,15 @@ def code_row(line: int, cells: dict[str, str], labels: dict[str, str], scheme: s
             attrs[name[5:]] = ([v.strip() for v in value.splitlines() if v.strip()] if name[5:] in lists
                                else value.strip() or None)
     return row
+
+
+def refuse_nul(row: CodeRow, cells: dict[str, str]) -> None:
+    """An error on `row` for each cell holding NUL (registry.texts), named by its column; the cell is
+    emptied so that nothing else trips on it."""
+    for name, value in cells.items():
+        if texts.NUL in value:
+            row.error(name or "row", texts.nul_detail("the cell"))
+            cells[name] = ""
 
 
 @lru_cache
@@ -203,8 +216,8 @@ def shipped(prepared: list[Prepared]) -> list:
             if p.fresh is not None else p for p in prepared]
 
 
-def unshipped(chunk: list) -> list[Prepared]:
-    return [_unshipped(item) if type(item) is tuple else item for item in chunk]
+def _code(item: Prepared | tuple) -> str | None:
+    return item[5] if type(item) is tuple else item.code
 
 
 def _unshipped(item: tuple) -> Prepared:
@@ -248,7 +261,7 @@ def _value(row: CodeRow, name: str, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
     if name == "status":
         status = STATUS_WORDS.get(value, str(value).lower())
-        if status not in set(CodeStatus):
+        if status not in CODE_STATUSES:
             row.error(name, f"unknown status '{value}'; use one of {', '.join(CodeStatus)}")
         return status
     if name in ("valid_from", "valid_to"):
@@ -415,8 +428,8 @@ class CodeImporter:
     def run(self, rows: Iterable[CodeRow], *, parallel: bool = False) -> Iterator[RowOutcome]:
         """One outcome per row; `parallel` reads and prepares the rows in a forked worker process."""
         prepare = partial(prepare_chunk, self.info)
-        if parallel:
-            chunks = map(unshipped, map_chunks(lambda chunk: shipped(prepare(chunk)), rows, CHUNK_ROWS))
+        if parallel:  # chunks as shipped: new valid codes are decided without rebuilding their rows
+            chunks = map_chunks(lambda chunk: shipped(prepare(chunk)), rows, CHUNK_ROWS)
         else:
             chunks = map(prepare, chunked(rows, CHUNK_ROWS))
         for chunk in chunks:
@@ -427,10 +440,21 @@ class CodeImporter:
         self.session.flush()
 
     # -- one chunk -------------------------------------------------------------------------------
-    def _chunk(self, prepared: list[Prepared]) -> list[RowOutcome]:
-        existing = self._lookup({p.code for p in prepared if p.code})
+    def _chunk(self, prepared: list) -> list[RowOutcome]:
+        """Decide and write a chunk of Prepared rows, or of rows as the worker ships them (`shipped`)."""
+        existing = self._lookup({_code(p) for p in prepared} - {None})
         inserts, updates, outcomes, seen = [], [], [], {}
+        counts = self.counts
         for item in prepared:
+            if type(item) is tuple:
+                line, _, _, _, note, code, fresh = item
+                if code not in existing and code not in seen:  # the common case: a new, valid code
+                    seen[code] = line
+                    inserts.append((*fresh, note))
+                    outcomes.append(RowOutcome(line=line, key=code, outcome="created", note=note))
+                    counts["created"] = counts.get("created", 0) + 1
+                    continue
+                item = _unshipped(item)
             row = item.row
             outcome = RowOutcome(line=row.line, key=item.code or "?", note=row.note)
             if item.code:
@@ -606,6 +630,9 @@ def _stale(old: dict[str, Any], row: CodeRow) -> bool:
     given = _as_of(row.attrs, row.fields.get("valid_to"))
     if given is None:
         return True
+    if given == stored and row.attrs.get("iso_status") in SETTLES_TO_ACTIVE \
+            and (old.get("attrs") or {}).get("iso_status") == "ACTIVE":
+        return True  # ISO flags a MIC UPDATED in the file that changed it, ACTIVE again later, same dates
     if "last_update_date" in row.month_precision:
         return given.replace(day=1) <= stored.replace(day=1)
     return given < stored

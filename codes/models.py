@@ -36,12 +36,16 @@ class CodeScheme(SQLModel, table=True):
     validator: str | None = Field(default=None, max_length=20)
     hierarchical: bool = False
     description: str | None = None
+    kind: str = Field(default="list", max_length=20, description="list, or classification (a tree with levels)")
+    levels: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON,
+                                                description="classification levels (codes.classification_rules)")
 
 
 class CodeEntry(SQLModel, table=True):
     __tablename__ = "code_entry"
     __table_args__ = (UniqueConstraint("scheme", "code", name="uq_code_entry_scheme_code"),
-                      Index("ix_code_entry_scheme_status", "scheme", "status"))
+                      Index("ix_code_entry_scheme_status", "scheme", "status"),
+                      Index("ix_code_entry_scheme_parent", "scheme", "parent"))  # a tree's children
 
     id: int | None = Field(default=None, primary_key=True)
     scheme: str = Field(foreign_key="code_scheme.slug", max_length=40)
@@ -90,6 +94,9 @@ class VenueAttrs(Attrs):
     comments: Annotated[str, StringConstraints(max_length=2000)] | None = None
     last_update_date: date | None = None
     last_validation_date: date | None = None
+    # The file's own STATUS (ACTIVE, UPDATED, EXPIRED; legacy MODIFIED, DELETED): UPDATED marks a change in
+    # that release, so a flip to or from it is a modification the release diff must show (issue 11).
+    iso_status: Annotated[str, StringConstraints(pattern="^(ACTIVE|UPDATED|EXPIRED|MODIFIED|DELETED)$")] | None = None
 
 
 class ParticipantAttrs(Attrs):
@@ -166,6 +173,8 @@ class SchemePublic(BaseModel):
     validator: str | None
     hierarchical: bool
     description: str | None
+    kind: str = "list"
+    levels: list[dict[str, Any]] | None = None
 
 
 class CodePublic(BaseModel):

@@ -99,6 +99,14 @@ def _cache(engine: Engine) -> RowCache:
     return cache
 
 
+def counter_age(engine: Engine) -> float | None:
+    """Seconds since this process last read the change counter for `engine` (None: not yet); /metrics."""
+    cache = _caches.get(engine)
+    if cache is None or cache.checked == -math.inf:
+        return None
+    return time.monotonic() - cache.checked
+
+
 def forget() -> None:
     """Drop every cached row (after a commit in this process)."""
     for cache in list(_caches.values()):

@@ -1,6 +1,7 @@
 """Rules of code entries: code format per scheme, scheme attributes, validity ranges, status moves."""
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,7 @@ def normalise_code(scheme: CodeScheme, raw: str) -> str:
             raise InvalidInput(f"{scheme.slug} code {raw!r}: {verdict.errors[0].message_en}",
                                errors=[{"pointer": "/code", "detail": f.message_en} for f in verdict.errors])
         return verdict.normalized
-    code = raw.strip().upper()
+    code = unicodedata.normalize("NFKC", raw).strip().upper()  # full-width ０-９/Ａ-Ｚ fold to ASCII
     if not re.fullmatch(scheme.code_pattern, code):
         raise InvalidInput(f"{scheme.slug} code {raw!r} does not match {scheme.code_pattern}",
                            errors=[{"pointer": "/code", "detail": raw}])

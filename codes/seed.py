@@ -14,6 +14,7 @@ from registry.auth import SYSTEM
 from registry.datafiles import data_dir
 
 DATA = data_dir()
+Sources = tuple[tuple[str, str, Callable[[dict[str, str]], dict[str, Any]]], ...]
 
 
 def seed_schemes(session: Session, path: Path = DATA / "code_schemes.json") -> int:
@@ -30,11 +31,19 @@ def seed_schemes(session: Session, path: Path = DATA / "code_schemes.json") -> i
     return added
 
 
-def seed_codes(session: Session) -> int:
-    """Register the seed entries that are missing; return how many were added."""
-    sources: list[tuple[str, str, Callable[[dict[str, str]], dict[str, Any]]]] = [
-        ("venue", "venues.csv", venue_entry), ("participant", "participants.csv", participant_entry),
-        ("isin", "isin_samples.csv", isin_entry)]
+def seed_reference_codes(session: Session) -> int:
+    """Register the public-record venues and participants that are missing; return how many were added."""
+    return seed_codes(session, REFERENCE_SOURCES)
+
+
+def seed_sample_codes(session: Session) -> int:
+    """Register the sample ISIN records (a few A-share ISINs, for trying the service) that are missing."""
+    return seed_codes(session, SAMPLE_SOURCES)
+
+
+def seed_codes(session: Session, sources: Sources | None = None) -> int:
+    """Register the seed entries of `sources` (default: all) that are missing; return how many were added."""
+    sources = REFERENCE_SOURCES + SAMPLE_SOURCES if sources is None else sources
     added = 0
     for scheme, filename, to_entry in sources:
         for row in _rows(DATA / filename):
@@ -77,3 +86,8 @@ def isin_entry(row: dict[str, str]) -> dict[str, Any]:
              "maturity_date": row["maturity_date"]}
     return _clean({"code": row["isin"], "name_zh": row["name_zh"], "name_en": row["name_en"],
                    "status": row["status"] or "active", "attrs": _clean(attrs)})
+
+
+REFERENCE_SOURCES: Sources = (("venue", "venues.csv", venue_entry), ("participant", "participants.csv",
+                                                                      participant_entry))
+SAMPLE_SOURCES: Sources = (("isin", "isin_samples.csv", isin_entry),)

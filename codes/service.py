@@ -5,13 +5,14 @@ Services flush, never commit. Every write appends a CodeRevision (full snapshot)
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from codes import rules
+from codes import classification, rules
 from codes.models import CodeEntry, CodeIn, CodeRevision, CodeScheme, CodeStatus, CodeTransitionIn, CodeUpdate
 from codes.search_text import search_text
 from registry import audit, changes, writes
@@ -80,8 +81,9 @@ def list_codes(session: Session, scheme: str, *, q: str | None = None, status: s
     query = select(CodeEntry).where(CodeEntry.scheme == scheme)
     if q and q.strip():
         needle = fold(q.strip())
-        query = query.where(or_(col(CodeEntry.code).startswith(q.strip().upper()),
-                                col(CodeEntry.search_text).contains(needle)))
+        # autoescape: % and _ in the text are literal characters, not LIKE wildcards
+        query = query.where(or_(col(CodeEntry.code).startswith(q.strip().upper(), autoescape=True),
+                                col(CodeEntry.search_text).contains(needle, autoescape=True)))
     if status:
         query = query.where(CodeEntry.status == status)
     if as_of:
@@ -189,18 +191,28 @@ def _write(session: Session, entry: CodeEntry, fields: dict[str, Any], *, actor:
            change_note: str | None) -> None:
     rules.check_validity(fields.get("valid_from"), fields.get("valid_to"))
     fields["attrs"] = rules.check_attrs(entry.scheme, fields.get("attrs") or {})
+    classification.check_node(session, entry.scheme, fields)  # a classification's tree and level rules
     for key in SNAPSHOT_FIELDS:
         setattr(entry, key, fields.get(key))
     entry.search_text = search_text(entry.code, entry.name_zh, entry.name_en)
     entry.rev += 1
     entry.updated_at = utcnow()
-    writes.flush_or_conflict(session, "a registered code")
+    what = f"{entry.scheme} code {entry.code}"
+    explain = partial(_explain_violation, entry)
+    writes.flush_or_conflict(session, what, explain)
     session.add(CodeRevision(entity_id=entry.id, rev=entry.rev, status=entry.status, scope=entry.scheme,
                              key=entry.code, data=json_snapshot(entry), actor=actor.name, action=action,
                              change_note=change_note))
     audit.record(session, actor, f"code.{action}", entry.scheme, entry.code, revision=entry.rev)
     changes.touch(session, CHANGE_TOPIC)
-    writes.flush_or_conflict(session, "a registered code")
+    writes.flush_or_conflict(session, what, explain)
+
+
+def _explain_violation(entry: CodeEntry, found: writes.Violation) -> Conflict | None:
+    """A concurrent registration of the same code lost the race on the (scheme, code) index."""
+    if found.table == "code_entry" and "code" in found.columns:
+        return Conflict(f"{entry.scheme} code {entry.code} is already registered")
+    return None
 
 
 def json_snapshot(entry: CodeEntry) -> dict[str, Any]:

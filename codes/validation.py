@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from codes import as_of as in_release
-from codes import row_cache, service
+from codes import classification_validate, cross_links, row_cache, service
 from codes.validators import KINDS, get_validator
 from registry.clock import utcnow
+from registry.database import get_engine
 from registry.errors import NotFound, TooLarge
 from registry.releases import service as releases
 
@@ -29,9 +30,35 @@ def kinds() -> list[str]:
     return sorted(KINDS)
 
 
+# One line per validator kind (en, zh) for GET /validate. Classification schemes validated at
+# /validate/{scheme}/{code} are listed after these by their own module (codes.classification_validate).
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "isin": ("ISIN, ISO 6166: prefix, check digit; registered ISIN records", "国际证券识别编码（ISO 6166）"),
+    "cfi": ("CFI, ISO 10962:2021: every category, group and attribute letter", "金融工具分类编码（ISO 10962:2021）"),
+    "lei": ("LEI, ISO 17442: layout and MOD 97-10 check digits", "法人机构识别编码（ISO 17442）"),
+    "uscc": ("Unified Social Credit Code, GB 32100: authority, type, region, both check characters",
+             "统一社会信用代码（GB 32100）"),
+    "mic": ("MIC, ISO 10383: format and the register on the date asked", "市场识别码（ISO 10383）"),
+    "cn_security": ("SSE/SZSE/BSE security code: venue and kind by code range, BSE 920 switch, ISIN link",
+                    "沪深北交易所证券代码：交易场所、证券类别、北交所 920 代码切换、关联 ISIN"),
+    "cn_futures": ("Futures contract code of CFFEX, SHFE, INE, DCE, CZCE, GFEX: product, listed month",
+                   "期货合约代码（中金所、上期所、上期能源、大商所、郑商所、广期所）：品种、合约月份"),
+    "cn_option": ("Listed option code in each exchange's form or sfreg's unified form: underlying, type, "
+                  "month, strike", "期权合约代码（各交易所格式与统一格式）：标的、类型、月份、行权价"),
+}
+
+
+def describe_kinds() -> list[dict[str, str]]:
+    """Every validator kind with a one-line description in English and Chinese."""
+    return [{"kind": kind, "description": DESCRIPTIONS[kind][0], "description_zh": DESCRIPTIONS[kind][1]}
+            for kind in kinds()]
+
+
 def require_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise NotFound(f"no validator '{kind[:40]}'; kinds: {', '.join(kinds())}", kinds=kinds())
+    """Raise NotFound unless `kind` is a validator or a classification scheme (codes.classification)."""
+    if kind not in KINDS and not classification_validate.is_classification(get_engine(), kind):
+        raise NotFound(f"no validator or classification scheme '{kind[:40]}'; kinds: {', '.join(kinds())}",
+                       kinds=kinds())
 
 
 def validate_code(engine: Engine, kind: str, raw: str, *, as_of: date | None = None,
@@ -51,6 +78,9 @@ def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_
     require_kind(kind)
     if len(raws) > MAX_BATCH:
         raise TooLarge(f"{len(raws)} codes in one batch; the limit is {MAX_BATCH}", limit=MAX_BATCH)
+    if kind not in KINDS:  # a classification scheme: existence, level, ancestors, level pattern
+        return classification_validate.validate_nodes(engine or get_engine(), kind, [_bounded(r) for r in raws],
+                                                      as_of=as_of, release=release)
     check = get_validator(kind).check
     # A batch often repeats codes: each distinct input is judged once, and its answer (a fresh dict, completed
     # in place below) stands at every position where the input appears.
@@ -67,6 +97,8 @@ def validate_codes(engine: Engine | None, kind: str, raws: Sequence[str], *, as_
         found = _lookup(engine, scheme, {v["normalized"] for v in judged.values() if _well_formed(v)}, release, day)
         for verdict in judged.values():
             _add_registry(kind, verdict, found.get(verdict["normalized"]), day)
+    if kind in cross_links.LINKED_KINDS and engine is not None and release is None:
+        cross_links.add_links(engine, kind, judged.values(), as_of or utcnow().date())
     return [judged[raw] for raw in raws]
 
 

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import IO, Annotated
 
 import typer
-from sqlmodel import Session
 
-from importers import service
-from registry.auth import SYSTEM
-from registry.database import get_engine
 from registry.errors import RegistryError
+
+# importers.service, the database layer and the domains are imported by the commands when they run, so
+# that `sfreg --help` does not load them.
 
 import_app = typer.Typer(help="Import a file; all or nothing. Exit status 1 when any row is rejected.",
                          no_args_is_help=True)
@@ -29,13 +28,15 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="decide and report every
 ReportFile = Annotated[Path | None, typer.Option("--report", help="every row's outcome, as JSON lines")]
 AsJson = Annotated[bool, typer.Option("--json", help="print the report as JSON")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="list created and updated rows too")]
-Format = Annotated[str | None, typer.Option("--format", help="csv, xlsx or tbx (default: the extension)")]
+Format = Annotated[str | None, typer.Option("--format", help="csv, xlsx, tbx, or ttl/jsonld (SKOS, classification "
+                                                            "schemes); default: the extension")]
 Output = Annotated[Path, typer.Option("-o", "--output", help="file to write", dir_okay=False)]
 Release = Annotated[str | None, typer.Option("--release", help="a release name, latest or latest-any")]
-ExportFormat = Annotated[str, typer.Option("--format", help="csv, xlsx, tbx (terms only) or json")]
+ExportFormat = Annotated[str, typer.Option("--format", help="csv, xlsx, tbx (terms only), json, or ttl/jsonld "
+                                                             "(SKOS, code schemes)")]
 PARALLEL_BYTES = 4 << 20
-Part = Annotated[int | None, typer.Option("--part", help="part (1–6) for rows or a TBX file without one; "
-                                                         "new concepts are drafts")]
+Part = Annotated[int | None, typer.Option("--part", help="part (1–6, or a later standard's) for rows or a TBX file "
+                                                         "without one; new concepts are drafts")]
 
 
 @import_app.command("terms")
@@ -72,6 +73,12 @@ def _import(dataset: str, file: Path, *, fmt: str | None, dry_run: bool, report_
             as_json: bool, verbose: bool, part: int | None = None) -> None:
     if not file.is_file():
         _fail(f"File not found: {file}")
+    from sqlmodel import Session
+
+    from importers import service
+    from registry.auth import SYSTEM
+    from registry.database import get_engine
+    _check_format(service, dataset, file, fmt)
     engine = get_engine()
     size = file.stat().st_size
     with (Session(engine, expire_on_commit=False) as session, file.open("rb") as raw,
@@ -98,12 +105,34 @@ def _parallel(size: int) -> bool:
     return size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
 
 
+def _check_format(service, dataset: str, file: Path, fmt: str | None) -> None:
+    """Refuse a file whose format is neither given nor told by its extension, saying how to give it."""
+    kind, _ = service.parse_dataset(dataset)
+    try:
+        service.file_format(kind, file.name, fmt)
+    except RegistryError:
+        formats = ", ".join(service.IMPORT_FORMATS["codes" if kind == "codes" else kind])
+        if fmt:
+            _fail(f"Cannot import {file.name}: --format {fmt} is not one of {formats}")
+        why = f"sfreg does not read '{file.suffix}' files into {dataset}" if file.suffix else \
+            "its name has no extension to tell the format"
+        _fail(f"Cannot import {file.name}: {why}; give the format with --format ({formats})")
+
+
 def _fail(message: str, errors: list | None = None) -> None:
+    """Print `message`, then each error that says more than it (line, column or pointer first); exit 1."""
     typer.echo(message, err=True)
     for error in (errors or [])[:1000]:
-        where = f"line {error.get('line')}" + (f", {error['column']}" if error.get("column") else "")
-        typer.echo(f"  {where}: {error.get('detail')}", err=True)
+        detail = error.get("detail") or ""
+        if detail and detail not in message:
+            typer.echo(f"  {_where(error)}: {detail}", err=True)
     raise typer.Exit(1)
+
+
+def _where(error: dict) -> str:
+    if error.get("line"):
+        return f"line {error['line']}" + (f", {error['column']}" if error.get("column") else "")
+    return f"{error['pointer']}" if error.get("pointer") else "file"
 
 
 class _Counting:
@@ -170,9 +199,11 @@ def export_terms(output: Output, fmt: ExportFormat = "csv", release: Release = N
 
 
 @export_app.command("codes")
-def export_codes(scheme: str, output: Output, fmt: ExportFormat = "csv", release: Release = None) -> None:
-    """The entries of SCHEME as CSV/XLSX/JSON."""
-    _export(f"codes/{scheme}", output, fmt, release)
+def export_codes(scheme: str, output: Output, fmt: ExportFormat = "csv", release: Release = None,
+                 layout: Annotated[str, typer.Option(help="parent or levels (classification schemes, csv/xlsx: "
+                                                          "one column per level)")] = "parent") -> None:
+    """The entries of SCHEME as CSV/XLSX/JSON, or SKOS (ttl/jsonld)."""
+    _export(f"codes/{scheme}", output, fmt, release, layout=layout)
 
 
 @export_app.command("isin")
@@ -181,11 +212,15 @@ def export_isin(output: Output, fmt: ExportFormat = "csv", release: Release = No
     _export("isin", output, fmt, release)
 
 
-def _export(dataset: str, output: Path, fmt: str, release: str | None) -> None:
+def _export(dataset: str, output: Path, fmt: str, release: str | None, *, layout: str = "parent") -> None:
+    from sqlmodel import Session
+
+    from importers import service
+    from registry.database import get_engine
     engine = get_engine()
     try:
         with Session(engine) as session:
-            out = service.export(session, engine, dataset, fmt, release=release)
+            out = service.export(session, engine, dataset, fmt, release=release, layout=layout)
         with output.open("wb") as handle:
             for chunk in out.chunks:
                 handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)

@@ -37,14 +37,17 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    offset = 0  # where the codec that read furthest stopped: the bad bytes of a file in that codec
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
             return encoding
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected("the file is neither UTF-8 nor GB18030/GBK text; save it as CSV UTF-8",
-                         errors=[{"line": 1, "column": None, "detail": "unknown text encoding"}])
+        except UnicodeDecodeError as error:
+            offset = max(offset, error.start)
+    line = head.count(b"\n", 0, offset) + 1
+    detail = (f"the file is neither UTF-8 nor GB18030/GBK text (line {line}, byte {offset}: "
+              f"{head[offset:offset + 4].hex(' ')}); save it as CSV UTF-8")
+    raise ImportRejected(detail, errors=[{"line": line, "column": None, "byte": offset, "detail": detail}])
 
 
 class _Joined(io.RawIOBase):
@@ -67,11 +70,51 @@ class _Joined(io.RawIOBase):
         return len(data)
 
 
+class _Checked(io.RawIOBase):
+    """`raw`'s bytes passed on unchanged, checked on the way: the first bytes that are not valid `encoding`
+    raise ImportRejected naming their true line and byte offset. (The text layer above decodes read-ahead
+    blocks, so it cannot tell on which line a bad byte lies.)"""
+
+    def __init__(self, raw: io.RawIOBase, encoding: str) -> None:
+        self.raw, self.encoding = raw, encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.offset = 0  # bytes checked so far (those still pending in the decoder included)
+        self.lines = 0  # line ends decoded so far
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer) or 0
+        self._check(bytes(memoryview(buffer)[:count]), final=count == 0)
+        return count
+
+    def _check(self, data: bytes, *, final: bool) -> None:
+        state = self.decoder.getstate()
+        try:
+            self.lines += self.decoder.decode(data, final).count("\n")
+        except UnicodeDecodeError as error:
+            raise self._rejected(state, data, error) from None
+        self.offset += len(data)
+
+    def _rejected(self, state: tuple, data: bytes, error: UnicodeDecodeError) -> ImportRejected:
+        """The error at its place: the text before it is decoded again (from the same state) to count lines."""
+        pending = state[0]
+        before = codecs.getincrementaldecoder(self.encoding)(errors="replace")
+        before.setstate(state)
+        line = self.lines + before.decode(data[:max(0, error.start - len(pending))]).count("\n") + 1
+        offset = self.offset - len(pending) + error.start
+        bad = (pending + data)[error.start:error.end].hex(" ")
+        detail = (f"the text is not valid {self.encoding} at line {line}, byte {offset} (bytes {bad}); the "
+                  "file mixes encodings — save it again as CSV UTF-8")
+        return ImportRejected(detail, errors=[{"line": line, "column": None, "byte": offset, "detail": detail}])
+
+
 def open_text(stream: IO[bytes]) -> tuple[IO[str], str]:
     """A text stream over `stream` in its detected encoding, universal newlines left to the csv module."""
     head = stream.read(HEAD_BYTES)
     encoding = detect_encoding(head)
-    buffered = io.BufferedReader(_Joined(head, stream), buffer_size=HEAD_BYTES)
+    buffered = io.BufferedReader(_Checked(_Joined(head, stream), encoding), buffer_size=HEAD_BYTES)
     return io.TextIOWrapper(buffered, encoding=encoding, newline=""), encoding
 
 
@@ -131,11 +174,10 @@ def read_table(stream: IO[bytes], aliases: dict[str, str], *, source: str) -> Ta
     text, _ = open_text(stream)
     first = _first_line(text)
     reader = csv.reader(_prepend(first, text), delimiter=sniff_delimiter(first))
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ImportRejected(f"{source}: the file is empty",
-                             errors=[{"line": 1, "column": None, "detail": "empty file"}]) from None
+    headers = [h.strip() for h in next(reader, [])]
+    if not any(headers):
+        detail = "the file is empty" if not first else "line 1 is blank: it must name the columns"
+        raise ImportRejected(f"{source}: {detail}", errors=[{"line": 1, "column": None, "detail": detail}])
     fields, unknown = map_headers(headers, aliases, source)
     return Table(source, headers, fields, _rows(reader, fields, source), unknown)
 

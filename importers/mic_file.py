@@ -9,7 +9,9 @@ dates often went through Excel and read "Nov-16" (month and year) or "BEFORE JUN
 
 Mapping: STATUS ACTIVE → active; EXPIRED (legacy DELETED) → expired with valid_to = the expiry date
 (the first day the MIC is no longer valid); UPDATED (legacy MODIFIED) marks a change in that release,
-not a state → active, with the flag kept as the revision's change note. A segment (SGMT / S) has its
+not a state → active, with the flag kept as the revision's change note. The file's STATUS is kept as the
+attribute `iso_status` and its last update date as `last_update_date`, so a release diff shows every
+modification between two files, a flip between ACTIVE and UPDATED included. A segment (SGMT / S) has its
 operating MIC as parent. The file has no Chinese names: stored name_zh values are kept, and so are the
 legacy layout's missing fields (legal entity name, LEI, market category, last validation date).
 """
@@ -19,8 +21,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO
 
-from codes.bulk import CodeRow
+from codes.bulk import CodeRow, refuse_nul
 from importers.csv_io import normalise_header, read_table
+from registry import texts
 from registry.errors import ImportRejected
 
 CURRENT = {"MIC": "mic", "OPERATING MIC": "operating_mic", "OPRT/SGMT": "oprt_sgmt",
@@ -60,9 +63,12 @@ def read_mic_file(stream: IO[bytes], *, source: str) -> tuple[str, Iterator[Code
 
 
 def mic_row(line: int, cells: dict[str, str], labels: dict[str, str], *, legacy: bool) -> CodeRow:
+    row = CodeRow(line=line, fields={}, labels={**labels, "code": labels.get("mic", "MIC"), **_attr_labels(labels)},
+                  dated=True)
+    if texts.NUL in "".join(cells.values()):
+        refuse_nul(row, cells)
     get = {k: v.strip() for k, v in cells.items()}.get
-    row = CodeRow(line=line, fields={"code": get("mic") or None, "name_en": get("name_en") or None},
-                  labels={**labels, "code": labels.get("mic", "MIC"), **_attr_labels(labels)}, dated=True)
+    row.fields.update({"code": get("mic") or None, "name_en": get("name_en") or None})
     kind = {"O": "OPRT", "S": "SGMT"}.get(get("oprt_sgmt", ""), get("oprt_sgmt", "").upper()) or None
     row.attrs = {name: get(name) or None for name in TEXT_ATTRS if name in labels}
     row.attrs["oprt_sgmt"] = kind
@@ -71,6 +77,7 @@ def mic_row(line: int, cells: dict[str, str], labels: dict[str, str], *, legacy:
     if status is None:
         row.error("status", f"unknown MIC status '{get('status', '')}'; expected {', '.join(STATUSES)}")
     row.fields["status"] = status
+    row.attrs["iso_status"] = get("status", "").upper() if status else None
     if legacy:
         _legacy_dates(row, get, status)
     else:
@@ -80,7 +87,8 @@ def mic_row(line: int, cells: dict[str, str], labels: dict[str, str], *, legacy:
 
 def _attr_labels(labels: dict[str, str]) -> dict[str, str]:
     return {f"attr:{name}": labels[name] for name in (*TEXT_ATTRS, "oprt_sgmt", "last_update_date",
-                                                       "last_validation_date") if name in labels}
+                                                       "last_validation_date") if name in labels} \
+        | ({"attr:iso_status": labels["status"]} if "status" in labels else {})
 
 
 def _current_dates(row: CodeRow, get) -> None:

@@ -92,10 +92,15 @@ class ImportReport:
         if len(self.warnings) < ERROR_LIMIT:
             self.warnings.append(warning)
 
+    @property
+    def written(self) -> bool:
+        """True when the import is kept: not a dry run, no row rejected, and at least one row read."""
+        return not self.dry_run and not self.rejected and self.rows_total > 0
+
     def summary(self) -> dict[str, Any]:
         counts = {name: self.counts.get(name, 0) for name in OUTCOMES}
         return {"dataset": self.dataset, "source": self.source, "dry_run": self.dry_run,
-                "written": not self.dry_run and not self.rejected, "counts": counts,
+                "written": self.written, "counts": counts,
                 "errors_total": self.errors_total, "warnings_total": self.warnings_total}
 
     def as_dict(self) -> dict[str, Any]:
@@ -108,7 +113,8 @@ class ImportReport:
     def headline(self) -> str:
         c = self.counts
         state = ("rejected, nothing written" if self.rejected else
-                 "dry run, nothing written" if self.dry_run else "written")
+                 "dry run, nothing written" if self.dry_run else
+                 "no rows, nothing written" if not self.rows_total else "written")
         return (f"{self.source}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged, "
                 f"{self.errors_total} errors, {self.warnings_total} warnings ({state})")
 

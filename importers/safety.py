@@ -109,19 +109,20 @@ def _xml_rejected(source: str, position: Position, detail: str) -> ImportRejecte
 
 # ---- ZIP (XLSX) --------------------------------------------------------------------------------
 
-def check_zip(stream: IO[bytes], *, source: str) -> None:
-    """Refuse a ZIP container that is not one, or whose members expand far beyond its size (zip bomb)."""
+def check_zip(stream: IO[bytes], *, source: str, kind: str = "an XLSX workbook") -> None:
+    """Refuse a ZIP container (`kind`: what it should be) that is not one, or whose members expand far
+    beyond its size (zip bomb)."""
     size = stream.seek(0, 2)
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        detail = "not an XLSX workbook (not a ZIP container)"
+        detail = f"not {kind} (not a ZIP container)"
         raise ImportRejected(f"{source}: {detail}",
                              errors=[{"line": None, "column": None, "detail": detail}]) from None
     finally:
         stream.seek(0)
     if expanded > min(MAX_EXPANDED_BYTES, max(size, 1_000_000) * MAX_EXPANSION):
-        detail = f"the workbook expands to {expanded} bytes from {size}; refused as a likely zip bomb"
+        detail = f"the {kind.split()[-1]} expands to {expanded} bytes from {size}; refused as a likely zip bomb"
         raise ImportRejected(f"{source}: {detail}", errors=[{"line": None, "column": None, "detail": detail}])

@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 from codes import bulk as codes_bulk
 from codes import service as codes_service
 from codes.versioned import CODES
-from importers import csv_io, layouts, tbx, xlsx_io
+from importers import classification as classification_io
+from importers import csv_io, layouts, skos, tbx, xlsx_io
 from importers.mic_file import read_mic_file
 from importers.report import ImportReport
 from registry.auth import Actor
@@ -30,9 +31,10 @@ from terms import service as terms_service
 from terms.models import Concept
 from terms.versioned import CONCEPTS
 
-IMPORT_FORMATS = {"terms": ("csv", "xlsx", "tbx"), "codes": ("csv", "xlsx"), "mic": ("csv",)}
-EXPORT_FORMATS = ("csv", "xlsx", "tbx", "json")
+IMPORT_FORMATS = {"terms": ("csv", "xlsx", "tbx"), "codes": ("csv", "xlsx", "ttl", "jsonld"), "mic": ("csv",)}
+EXPORT_FORMATS = ("csv", "xlsx", "tbx", "json", "ttl", "jsonld")  # ttl, jsonld: SKOS, code schemes only
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
+               "ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "tbx": "application/x-tbx+xml; charset=utf-8", "json": "application/json"}
 Progress = Callable[[int], None] | None
@@ -54,7 +56,7 @@ def parse_dataset(name: str) -> tuple[str, str | None]:
 def file_format(kind: str, filename: str, declared: str | None) -> str:
     """The declared format, else the file's extension (.txt/.tsv read as CSV); InvalidInput otherwise."""
     suffix = PurePath(filename or "").suffix.lower().lstrip(".")
-    fmt = declared or {"tsv": "csv", "txt": "csv", "xls": "xlsx"}.get(suffix, suffix)
+    fmt = declared or {"tsv": "csv", "txt": "csv", "xls": "xlsx", "json-ld": "jsonld"}.get(suffix, suffix)
     allowed = IMPORT_FORMATS["codes" if kind == "codes" else kind]
     if fmt not in allowed:
         raise InvalidInput(f"cannot import '{filename}' as {fmt or 'an unknown format'} into {kind}; "
@@ -118,6 +120,14 @@ def _read_table(stream: IO[bytes], fmt: str, aliases: dict[str, str], report: Im
 
 def import_codes(session: Session, scheme: str, stream: IO[bytes], fmt: str, report: ImportReport, *,
                  actor: Actor, mic: bool = False, progress: Progress = None, parallel: bool = False) -> None:
+    scheme_row = codes_service.get_scheme(session, scheme)
+    if scheme_row.kind == "classification":  # read whole, checked as one tree, then written
+        classification_io.import_classification(session, scheme_row, stream, fmt, report, actor=actor,
+                                                parallel=parallel)
+        return
+    if fmt in classification_io.SKOS_FORMATS:
+        raise InvalidInput(f"SKOS files ({fmt}) import into classification schemes; {scheme} is a flat list",
+                           errors=[{"pointer": "/format", "detail": fmt}])
     importer = codes_bulk.CodeImporter(session, scheme, actor=actor, source=report.source)
     if mic:
         layout, rows = read_mic_file(stream, source=report.source)
@@ -146,11 +156,13 @@ class Export:
     rows: int
 
 
-def export(session: Session, engine: Engine, dataset: str, fmt: str, *, release: str | None = None) -> Export:
+def export(session: Session, engine: Engine, dataset: str, fmt: str, *, release: str | None = None,
+           layout: str = "parent") -> Export:
     """Check the request now (dataset, format, release), then stream from a session of its own."""
     kind, scheme = parse_dataset(dataset)
-    if kind == "mic" or fmt not in EXPORT_FORMATS or (kind == "codes" and fmt == "tbx"):
-        formats = "csv, xlsx, json" + (", tbx" if kind == "terms" else "")
+    if kind == "mic" or fmt not in EXPORT_FORMATS or (kind == "codes" and fmt == "tbx") or (
+            kind == "terms" and fmt in classification_io.SKOS_FORMATS):
+        formats = "csv, xlsx, json" + (", tbx" if kind == "terms" else ", ttl, jsonld (SKOS)")
         raise InvalidInput(f"cannot export {dataset} as {fmt}; formats: {formats}",
                            errors=[{"pointer": "/format", "detail": fmt}])
     found = _release(session, release)
@@ -158,7 +170,9 @@ def export(session: Session, engine: Engine, dataset: str, fmt: str, *, release:
         codes_service.get_scheme(session, scheme or "")
     name = f"sfreg-{dataset.replace('/', '-')}{'-' + found.name if found else ''}.{fmt}"
     rows = _count(session, kind, scheme)
-    chunks = _chunks(engine, kind, scheme, fmt, found, name)
+    if layout != "parent":
+        _require_levels_layout(session, kind, scheme, fmt, layout)
+    chunks = _chunks(engine, kind, scheme, fmt, found, name, layout)
     return Export(MEDIA_TYPES[fmt], name, chunks, rows)
 
 
@@ -178,13 +192,20 @@ def _count(session: Session, kind: str, scheme: str | None) -> int:
     return codes_bulk.count_codes(session, scheme or "")
 
 
+def _require_levels_layout(session: Session, kind: str, scheme: str | None, fmt: str, layout: str) -> None:
+    row = codes_service.get_scheme(session, scheme or "") if kind == "codes" else None
+    if layout != "levels" or row is None or row.kind != "classification" or fmt not in ("csv", "xlsx"):
+        raise InvalidInput(f"layout {layout[:20]!r}: the layouts are parent, and levels for classification "
+                           "schemes as csv or xlsx", errors=[{"pointer": "/layout", "detail": layout[:20]}])
+
+
 def _chunks(engine: Engine, kind: str, scheme: str | None, fmt: str, release,
-            name: str) -> Iterator[str | bytes]:
+            name: str, layout: str = "parent") -> Iterator[str | bytes]:
     with Session(engine) as session:
         if kind == "terms":
             yield from _terms_chunks(session, fmt, release, name)
         else:
-            yield from _codes_chunks(session, scheme or "", fmt, release, name)
+            yield from _codes_chunks(session, scheme or "", fmt, release, name, layout)
 
 
 def _terms_chunks(session: Session, fmt: str, release, name: str) -> Iterator[str | bytes]:
@@ -200,11 +221,18 @@ def _terms_chunks(session: Session, fmt: str, release, name: str) -> Iterator[st
     return _table(fmt, layouts.CONCEPT_HEADER, rows, name)
 
 
-def _codes_chunks(session: Session, scheme: str, fmt: str, release, name: str) -> Iterator[str | bytes]:
+def _codes_chunks(session: Session, scheme: str, fmt: str, release, name: str,
+                  layout: str = "parent") -> Iterator[str | bytes]:
     snapshots = codes_service.iter_snapshots(session, scheme, release_seq=release.seq if release else None)
     items = _visible(snapshots, release, CODES, lambda data: scheme)
     if fmt == "json":
         return _json(items, lambda _, data: data)
+    if fmt in classification_io.SKOS_FORMATS:
+        return skos.write_skos(codes_service.get_scheme(session, scheme), (data for _, data in items), fmt)
+    if layout == "levels":  # a classification with one column per level (codes.classification)
+        depth = len(codes_service.get_scheme(session, scheme).levels or [])
+        rows = classification_io.level_rows((data for _, data in items), depth)
+        return _table(fmt, classification_io.level_header(depth), rows, name)
     rows = (codes_bulk.code_cells(data, scheme) for _, data in items)
     return _table(fmt, codes_bulk.code_header(scheme), rows, name)
 

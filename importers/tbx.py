@@ -145,6 +145,7 @@ class _Concept:
     langs: set[str] = field(default_factory=set)
     skipped_langs: set[str] = field(default_factory=set)
     ours: dict[str, Any] = field(default_factory=dict)
+    ident: str | None = None  # the entry's id in the file: the external key of a concept without 条目编号
 
 
 class _Reader:
@@ -195,7 +196,7 @@ class _Reader:
         path = f"{node.name}[@id='{ident}']" if ident else f"{node.name}[{self.entries}]"
         if node.name == "conceptEntry" and not ident:
             self.problem(node, path, "a conceptEntry needs an id attribute")
-        concept = _Concept(node.line, path)
+        concept = _Concept(node.line, path, ident=" ".join((ident or "").split())[:300] or None)
         for child in node.children():
             self.concept_child(child, concept)
         self.rows.append(_row(concept))
@@ -468,7 +469,8 @@ def _row(concept: _Concept) -> ConceptRow:
         if source:
             fields["source"] = {"text": source, "modified": False}
     row = ConceptRow(line=concept.line, fields=fields, labels=dict.fromkeys(LABELLED, concept.path),
-                     term_langs=frozenset(concept.langs))
+                     term_langs=frozenset(concept.langs),
+                     external_key=None if "entry_number" in concept.ours else concept.ident)
     if not concept.terms:
         others = ", ".join(sorted(concept.skipped_langs)) or "none"
         row.error("terms", f"no term in a language sfreg can store (languages in the entry: {others})")

@@ -19,8 +19,10 @@ TOKEN_PREFIX = "sfr_"  # noqa: S105  (a public prefix, not a secret)
 
 
 class Role(StrEnum):
-    """Roles are ranked: a reviewer may do what an editor may, an admin what a reviewer may."""
+    """Roles are ranked: a reviewer may do what an editor may, an admin what a reviewer may. A commenter
+    (a member firm's user, issued to a named organisation) only submits comments in a comment period."""
 
+    commenter = "commenter"
     editor = "editor"
     reviewer = "reviewer"
     admin = "admin"
@@ -40,6 +42,7 @@ class ApiToken(SQLModel, table=True):
     hint: str = Field(max_length=12)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    organization: str | None = Field(default=None, max_length=200)  # 提出单位 of a commenter's comments
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,7 @@ class Actor:
 
     name: str
     role: Role
+    organization: str | None = None
 
     def require(self, role: Role) -> None:
         """Raise PermissionDenied unless this actor's role is `role` or ranks above it."""
@@ -62,8 +66,9 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, role: str) -> tuple[ApiToken, str]:
-    """Store a new token for `name`; return it with the secret, which is shown once and never stored."""
+def create_token(session: Session, name: str, role: str, organization: str | None = None) -> tuple[ApiToken, str]:
+    """Store a new token for `name`; return it with the secret, which is shown once and never stored.
+    A commenter's token is issued to an organisation (default: the token's name)."""
     if role not in Role.__members__:
         raise InvalidInput(f"unknown role '{role}'; use one of {', '.join(Role)}")
     if not name.strip():
@@ -71,7 +76,9 @@ def create_token(session: Session, name: str, role: str) -> tuple[ApiToken, str]
     if session.exec(select(ApiToken).where(ApiToken.name == name)).first():
         raise Conflict(f"a token named '{name}' already exists")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name, role=role, token_hash=hash_token(secret), hint=secret[:10])
+    organization = " ".join((organization or "").split())[:200] or (name.strip() if role == Role.commenter else None)
+    token = ApiToken(name=name, role=role, token_hash=hash_token(secret), hint=secret[:10],
+                     organization=organization)
     session.add(token)
     session.flush()
     return token, secret
@@ -96,4 +103,15 @@ def authenticate(session: Session, secret: str) -> Actor:
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).first()
     if token is None or token.revoked_at is not None:
         raise Unauthenticated("the bearer token is unknown or revoked")
-    return Actor(name=token.name, role=Role(token.role))
+    return actor_of(token)
+
+
+def find_token(session: Session, secret: str) -> ApiToken | None:
+    """The live (unrevoked) token whose secret is `secret`, or None."""
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).first()
+    return token if token is not None and token.revoked_at is None else None
+
+
+def actor_of(token: ApiToken) -> Actor:
+    """The actor a stored token stands for (also used by registry/sessions.py for signed-in pages)."""
+    return Actor(name=token.name, role=Role(token.role), organization=token.organization)

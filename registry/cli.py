@@ -2,14 +2,14 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from registry import auth, migrate
-from registry.database import transaction
 from registry.errors import RegistryError
-from registry.settings import get_settings
+
+# The database layer (sqlmodel, alembic) is imported by each command when it runs: `sfreg --help` stays fast.
+RoleName = Literal["commenter", "editor", "reviewer", "admin"]  # = registry.auth.Role (a test keeps them equal)
 
 db_app = typer.Typer(help="Database schema and content.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens (stored hashed; the secret is shown once).", no_args_is_help=True)
@@ -30,6 +30,8 @@ def reports_errors(func: Callable) -> Callable:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the Alembic migrations up to `revision`."""
+    from registry import migrate
+    from registry.settings import get_settings
     migrate.upgrade(get_settings().resolved_database_url, revision)
     typer.echo(f"database at {revision}")
 
@@ -37,17 +39,25 @@ def db_upgrade(revision: str = "head") -> None:
 @token_app.command("create")
 @reports_errors
 def token_create(name: Annotated[str, typer.Option(help="who or what uses the token")],
-                 role: Annotated[auth.Role, typer.Option(help="editor, reviewer or admin")]) -> None:
+                 role: Annotated[RoleName, typer.Option(help="commenter, editor, reviewer or admin")],
+                 organization: Annotated[str | None, typer.Option(
+                     help="the organisation (提出单位) a commenter's token is issued to; default: --name")] = None,
+                 ) -> None:
     """Create a token; its secret is printed once, on the last line."""
+    from registry import auth
+    from registry.database import transaction
     with transaction() as session:
-        token, secret = auth.create_token(session, name, role.value)
-    typer.echo(f"created token '{token.name}' with role {token.role}; store the secret now:")
+        token, secret = auth.create_token(session, name, role, organization)
+    issued = f" for {token.organization}" if token.organization else ""
+    typer.echo(f"created token '{token.name}' with role {token.role}{issued}; store the secret now:")
     typer.echo(secret)
 
 
 @token_app.command("list")
 def token_list() -> None:
     """List tokens (names, roles, hints; never secrets)."""
+    from registry import auth
+    from registry.database import transaction
     with transaction() as session:
         for token in auth.list_tokens(session):
             state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
@@ -58,6 +68,8 @@ def token_list() -> None:
 @reports_errors
 def token_revoke(name: str) -> None:
     """Revoke the token `name`; requests with it get 401 from then on."""
+    from registry import auth
+    from registry.database import transaction
     with transaction() as session:
         auth.revoke_token(session, name)
     typer.echo(f"revoked token '{name}'")

@@ -52,6 +52,12 @@ class MethodNotAllowed(RegistryError):
     status, slug, title = 405, "method-not-allowed", "Method not allowed"
 
 
+class TooManyRequests(RegistryError):
+    """A rate limit or the back-off after failed sign-ins; `retry_after` (seconds) goes in Retry-After."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
 class InternalError(RegistryError):
     status, slug, title = 500, "internal-error", "Internal server error"
 
@@ -62,7 +68,21 @@ class ImportRejected(RegistryError):
     status, slug, title = 422, "import-rejected", "Import rejected"
 
 
+class DocumentRejected(RegistryError):
+    """A document sent for term checking cannot be read (no text layer, not a Word file, macros, zip bomb,
+    unknown encoding); `detail` says why."""
+
+    status, slug, title = 422, "document-rejected", "Document rejected"
+
+
+class Unavailable(RegistryError):
+    """The service cannot answer yet (a term base still being built); retry shortly."""
+
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
 ALL_ERRORS: tuple[type[RegistryError], ...] = (
     RegistryError, InvalidInput, NotFound, Conflict, Unauthenticated, PermissionDenied,
-    PreconditionFailed, PreconditionRequired, TooLarge, MethodNotAllowed, ImportRejected, InternalError,
+    PreconditionFailed, PreconditionRequired, TooLarge, MethodNotAllowed, DocumentRejected, ImportRejected,
+    TooManyRequests, InternalError, Unavailable,
 )

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from registry import audit
+from registry import audit, texts
 from registry import rows as registry_rows
 from registry.auth import Actor, Role
 from registry.database import among
@@ -35,6 +35,7 @@ from terms.models import (
     ConceptRevision,
     ConceptStatus,
     Lang,
+    Part,
     Term,
 )
 
@@ -60,6 +61,7 @@ class ConceptRow:
     labels: dict[str, str] = field(default_factory=dict)
     term_langs: frozenset[str] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    external_key: str | None = None  # the concept's id in a foreign file (TBX), matched within the part
 
     def error(self, name: str, detail: str) -> None:
         self.errors.append(registry_rows.row_problem(self.line, self.labels, name, detail))
@@ -69,6 +71,7 @@ class ConceptRow:
 class RowOutcome(registry_rows.RowOutcome):
     concept_id: int | None = None
     fields: dict[str, Any] | None = None
+    external_key: str | None = None  # stored on a created concept
 
 
 # ---- planning ------------------------------------------------------------------------------------
@@ -84,6 +87,8 @@ def plan_concept_rows(session: Session, rows, *, default_part: int | None = None
 
 def _plan(session: Session, rows: list[ConceptRow], default_part: int | None,
           actor: Actor | None) -> list[RowOutcome]:
+    for row in rows:
+        _refuse_nul(row)
     planner = _Planner(session, rows, default_part, actor)
     outcomes = planner.outcomes = [planner.identify(row) for row in rows]
     planner.check_numbers(outcomes)
@@ -110,6 +115,7 @@ class _Planner:
         self.any_keys: dict[tuple[int, str], int] = {}  # the same for every row, retired ones too
         self.outcomes: list[RowOutcome] = []
         self.auto_numbers: dict[int, int] = {}
+        self.known_parts = set(session.exec(select(Part.number)))
         self._load()
 
     # -- loading ------------------------------------------------------------------------------
@@ -121,11 +127,24 @@ class _Planner:
         for part in {p for p, _ in keys}:
             numbers = sorted(n for p, n in keys if p == part)
             self._load_concepts((Concept.part == part) & self._among(col(Concept.entry_number), numbers))
+        self.by_external = self._load_external_keys()
         self.by_key = {(p, n): cid for cid, (p, n, _, _) in self.stored.items() if n}
         self.retired_by_key = {(p, s["entry_number"]): cid for cid, (p, n, _, s) in self.stored.items()
                                if not n}
         self.preferred_holders: dict[str, int] = {}
         self._add_holders({t for r in self.rows if (t := _preferred_zh(r.fields.get("terms") or []))})
+
+    def _load_external_keys(self) -> dict[tuple[int, str], int]:
+        """(part, external key) -> concept id for the rows that carry a key, their concepts loaded."""
+        keys = {(part, r.external_key) for r in self.rows if r.external_key and (part := self._part(r))}
+        found: dict[tuple[int, str], int] = {}
+        for part in {p for p, _ in keys}:
+            query = select(Concept.external_key, Concept.id).where(
+                Concept.part == part, self._among(col(Concept.external_key), sorted(k for p, k in keys if p == part)))
+            found.update({(part, key): cid for key, cid in self.session.exec(query)})
+        if found:
+            self._load_concepts(self._among(col(Concept.id), sorted(set(found.values()))))
+        return found
 
     def _among(self, column, values: list):
         return among(column, values, dialect=self.session.get_bind().dialect)
@@ -144,11 +163,15 @@ class _Planner:
 
     # -- step 1: who is this row? --------------------------------------------------------------
     def identify(self, row: ConceptRow) -> RowOutcome:
-        outcome = RowOutcome(line=row.line, key="?", errors=list(row.errors))
+        outcome = RowOutcome(line=row.line, key="?", errors=list(row.errors), external_key=row.external_key)
         part = self._part(row)
         if part is None:
             row.error("part", "no part (部分): add the column, or choose a part for files without one "
                               "(--part N)")
+            outcome.errors = list(row.errors)
+            return outcome
+        if part not in self.known_parts:
+            row.error("part", f"part {part} does not exist (see /api/v1/parts)")
             outcome.errors = list(row.errors)
             return outcome
         concept_id = self._match(row, part)
@@ -167,9 +190,11 @@ class _Planner:
         number = row.fields.get("entry_number")
         if number:
             return self.by_key.get((part, number)) or self.retired_by_key.get((part, number))
+        if (part, row.external_key) in self.by_external:
+            return self.by_external[(part, row.external_key)]
         holder = self.preferred_holders.get(_preferred_zh(row.fields.get("terms") or []) or "")
-        if holder is not None:
-            self._load_concepts(col(Concept.id).in_, [holder])
+        if holder is not None and holder not in self.stored:
+            self._load_concepts(col(Concept.id) == holder)
         return holder if holder in self.stored and self.stored[holder][0] == part else None
 
     def _number_of(self, concept_id: int | None) -> str | None:
@@ -188,9 +213,15 @@ class _Planner:
     # -- step 2: entry numbers unique within the file and against the registry ---------------
     def check_numbers(self, outcomes: list[RowOutcome]) -> None:
         seen_ids: dict[int, int] = {}
+        seen_external: dict[tuple[int, str], int] = {}
         for index, (row, outcome) in enumerate(zip(self.rows, outcomes, strict=True)):
             if outcome.key == "?":
                 continue
+            if row.external_key:
+                first = seen_external.setdefault((row.fields["part"], row.external_key), index)
+                if first != index:
+                    _fail(outcome, row, "id", f"the file's concept id '{row.external_key}' is already on line "
+                                              f"{self.rows[first].line}")
             key = (row.fields["part"], row.fields["entry_number"])
             self.any_keys.setdefault(key, index)
             if _live(row, self.stored.get(outcome.concept_id)):
@@ -306,6 +337,19 @@ class _Planner:
 
     def _exists(self, concept_id: int) -> bool:
         return self.session.get(Concept, concept_id) is not None
+
+
+def _refuse_nul(row: ConceptRow) -> None:
+    """An error for each field of `row` holding NUL (registry.texts), named by its column."""
+    if not texts.has_nul(row.fields):
+        return
+    for path in texts.nul_paths(row.fields):
+        name = path[0]
+        if name == "terms" and len(path) > 1 and path[1].isdigit():
+            name = row.fields["terms"][int(path[1])].get("_column", "terms")
+        row.error(name, texts.nul_detail(texts.printable(path)))
+    if row.errors:  # always: the row is refused; what is left of it must not reach a query (PostgreSQL refuses NUL)
+        row.fields = texts.without_nul(row.fields)
 
 
 def _fail(outcome: RowOutcome, row: ConceptRow, name: str, detail: str) -> None:

@@ -14,14 +14,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from registry import audit
+from registry import audit, changes, writes
 from registry.auth import Actor
 from registry.clock import utcnow
 from registry.database import among
-from registry.errors import Conflict, InvalidInput
+from registry.errors import InvalidInput
 from registry.rows import chunked
 from terms import service
 from terms.models import Concept, ConceptRevision, CrossReference, Term
@@ -48,7 +47,8 @@ def write_concepts(session: Session, items: Sequence[Planned], *, resolve: Resol
     revisions and audit events. `resolve` turns a planned link target into an id once every row exists.
     Raise InvalidInput (a rule fails) or Conflict (a unique index or foreign key refuses a row)."""
     writer = _Writer(session, actor, action, change_note, utcnow())
-    try:
+    changes.touch(session, service.CHANGE_TOPIC)
+    with writes.conflicts("a concept written meanwhile"):
         for batch in chunked(items, BATCH):
             writer.store_concepts(batch)
         for batch in chunked(items, BATCH):
@@ -56,8 +56,6 @@ def write_concepts(session: Session, items: Sequence[Planned], *, resolve: Resol
             writer.store_dependants(batch)
             if progress is not None:
                 progress(len(batch))
-    except IntegrityError as error:
-        raise Conflict(f"the import conflicts with another concept: {error.orig}") from None
     session.expire_all()  # the ORM objects the plan loaded are stale now
 
 
@@ -89,7 +87,8 @@ class _Writer:
         for item, concept_id in zip(new, _new_ids(self.session, len(new)), strict=True):
             item.concept_id, self.revs[concept_id] = concept_id, (1, item.fields["part"])
         rows = [{**_columns(item.fields), "id": item.concept_id, "part": item.fields["part"], "rev": 1,
-                 "created_at": self.now, "updated_at": self.now} for item in new]
+                 "external_key": getattr(item, "external_key", None), "created_at": self.now,
+                 "updated_at": self.now} for item in new]
         if rows:
             self.session.execute(insert(table), rows)
 

@@ -17,8 +17,10 @@ from sqlmodel import JSON, Field, SQLModel
 
 from registry.clock import utcnow
 from registry.releases.revisions import RevisionBase
+from registry.standards.models import Standard  # noqa: F401  (part.standard_id refers to it)
 
 ENTRY_NUMBER_PATTERN = r"^\d{1,3}(\.\d{1,3}){1,4}$"
+MAX_PART = 999  # part numbers: 1–6 for 《证券期货业术语》, 7, 8, … for the parts of later term standards
 
 
 class ConceptStatus(StrEnum):
@@ -107,7 +109,8 @@ LongText = Annotated[str, StringConstraints(max_length=5000), AfterValidator(cle
 
 class Concept(SQLModel, table=True):
     __tablename__ = "concept"
-    __table_args__ = (UniqueConstraint("part", "live_number", name="uq_concept_live_number"),)
+    __table_args__ = (UniqueConstraint("part", "live_number", name="uq_concept_live_number"),
+                      UniqueConstraint("part", "external_key", name="uq_concept_external_key"))
 
     id: int | None = Field(default=None, primary_key=True)
     part: int = Field(index=True)
@@ -126,6 +129,9 @@ class Concept(SQLModel, table=True):
     rev: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+    # The concept's id in the foreign file it was imported from (TBX conceptEntry/@id of an entry without
+    # 条目编号), unique within the part, so that re-importing the file updates it instead of adding it again.
+    external_key: str | None = Field(default=None, max_length=300)
 
 
 class Term(SQLModel, table=True):
@@ -170,6 +176,7 @@ class Part(SQLModel, table=True):
     number: int = Field(primary_key=True)
     title_zh: str = Field(max_length=100)
     title_en: str = Field(max_length=200)
+    standard_id: int | None = Field(default=None, foreign_key="standard.id", index=True)
 
 
 # ---- API shapes ---------------------------------------------------------------------------------
@@ -237,7 +244,8 @@ class ConceptCreate(Strict):
     model_config = ConfigDict(extra="forbid", use_enum_values=True,
                               json_schema_extra={"examples": [EXAMPLE_CREATE]})
 
-    part: int = PField(ge=1, le=6, description="Part of 《证券期货业术语》, 1–6")
+    part: int = PField(ge=1, le=MAX_PART, description="part of the term base (1–6: 《证券期货业术语》; "
+                                                       "a later term standard's parts follow); must exist")
     entry_number: str = PField(pattern=ENTRY_NUMBER_PATTERN, description="条目编号, e.g. 3.1.2")
     subject_field: Annotated[str, StringConstraints(max_length=200)] | None = None
     terms: list[TermIn] = PField(min_length=1, max_length=100)

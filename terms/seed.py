@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 
 from registry.auth import SYSTEM
 from registry.datafiles import data_dir
+from registry.standards.seed import seed_items, seed_standards
+from registry.standards.service import find_standard
 from terms import service
 from terms.models import Concept, ConceptCreate, Part
 
@@ -15,17 +17,31 @@ DATA = data_dir()
 
 
 def seed_parts(session: Session, path: Path = DATA / "parts.json") -> int:
-    """Insert or refresh the six parts; return how many were added."""
+    """Insert or refresh the six parts, each tied to its standard (seeded first); return how many were added."""
+    seed_standards(session)
+    owners = _part_owners(session)
     added = 0
     for item in json.loads(path.read_text("utf-8")):
         part = session.get(Part, item["part"])
         if part is None:
-            session.add(Part(number=item["part"], title_zh=item["title_zh"], title_en=item["title_en"]))
+            part = Part(number=item["part"], title_zh=item["title_zh"], title_en=item["title_en"])
+            session.add(part)
             added += 1
         else:
             part.title_zh, part.title_en = item["title_zh"], item["title_en"]
+        part.standard_id = part.standard_id or owners.get(item["part"])
     session.flush()
     return added
+
+
+def _part_owners(session: Session) -> dict[int, int | None]:
+    """Part number → id of the seeded standard holding it."""
+    owners = {}
+    for item in seed_items():
+        standard = find_standard(session, item["key"])
+        for number in item.get("parts", []):
+            owners[number] = standard.id if standard else None
+    return owners
 
 
 def seed_concepts(session: Session, path: Path = DATA / "sample_concepts.json") -> int:

@@ -8,15 +8,16 @@ import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from registry import audit, writes
+from registry import audit, changes, writes
 from registry.auth import Actor
 from registry.clock import utcnow
-from registry.errors import Conflict, InvalidInput, NotFound
+from registry.errors import Conflict, InvalidInput, NotFound, RegistryError
 from registry.releases.revisions import held_at
 from registry.releases.revisions import history as revision_history
 from terms import rules
@@ -38,6 +39,7 @@ from terms.models import (
 from terms.pinyin import default_pinyin
 
 TERM_COLUMNS = ("text", "lang", "status", "type", "pinyin", "pinyin_curated", "geographical_usage", "source")
+CHANGE_TOPIC = "terms"  # change counter bumped by every term write (registry.changes; term checking)
 SNAPSHOT_FIELDS = ("part", "entry_number", "subject_field", "status", "superseded_by", "terms",
                    "definition", "notes", "examples", "source", "cross_references")
 
@@ -58,7 +60,7 @@ def get_part(session: Session, number: int) -> Part:
     """Return part `number`; raise NotFound."""
     part = session.get(Part, number)
     if part is None:
-        raise NotFound(f"part {number} does not exist; the standard has parts 1–6")
+        raise NotFound(f"part {number} does not exist (see /api/v1/parts)")
     return part
 
 
@@ -158,6 +160,9 @@ def create_concept(session: Session, data: ConceptCreate, *, actor: Actor,
     """Create a concept (draft unless `status` says otherwise); raise InvalidInput or Conflict."""
     fields = data.model_dump(by_alias=True)
     fields["status"], fields["superseded_by"] = status, None
+    if session.get(Part, data.part) is None:
+        raise InvalidInput(f"part {data.part} does not exist (see /api/v1/parts)",
+                           errors=[{"pointer": "/part", "detail": f"unknown part {data.part}"}])
     concept = Concept(part=data.part, entry_number=data.entry_number, sort_key="", rev=0)
     session.add(concept)
     write_fields(session, concept, fields, actor=actor, action="create", change_note=change_note)
@@ -225,15 +230,21 @@ def write_fields(session: Session, concept: Concept, fields: dict[str, Any], *, 
     for name, value in concept_columns(fields).items():
         setattr(concept, name, value)
     _check_unique_number(session, concept)
-    writes.flush_or_conflict(session, "another concept")
-    _store_terms(session, concept, fields["terms"])
-    _store_cross_references(session, concept, fields["cross_references"])
-    concept.rev += 1
-    concept.updated_at = utcnow()
-    session.add(ConceptRevision(**revision_values(concept.id, concept.part, concept.rev, fields, actor=actor,
-                                                  action=action, change_note=change_note)))
-    audit.record(session, actor, f"concept.{action}", "concept", concept.id, revision=concept.rev)
-    writes.flush_or_conflict(session, "another concept")
+    # A concurrent writer that passed the same checks is stopped by the unique indexes at any flush
+    # (autoflush too); the answer names the winner, read on a connection of its own (this transaction
+    # is aborted on PostgreSQL).
+    explain = partial(_explain_violation, session, (concept.id, concept.part, concept.live_number), fields)
+    with writes.conflicts(f"concept {concept.id}" if concept.id else "another concept", explain):
+        session.flush()
+        _store_terms(session, concept, fields["terms"])
+        _store_cross_references(session, concept, fields["cross_references"])
+        concept.rev += 1
+        concept.updated_at = utcnow()
+        session.add(ConceptRevision(**revision_values(concept.id, concept.part, concept.rev, fields, actor=actor,
+                                                      action=action, change_note=change_note)))
+        audit.record(session, actor, f"concept.{action}", "concept", concept.id, revision=concept.rev)
+        changes.touch(session, CHANGE_TOPIC)
+        session.flush()
 
 
 # ---- the row shapes of a write, shared with the bulk path (terms.bulk_write) --------------------
@@ -306,8 +317,38 @@ def _check_unique_number(session: Session, concept: Concept) -> None:
     with session.no_autoflush:
         other = session.exec(query).first()
     if other is not None:
-        raise Conflict(f"entry number {concept.live_number} in part {concept.part} is already used by "
-                       f"concept {other.id}", other_concept=other.id)
+        raise _number_taken(concept.part, concept.live_number, other.id)
+
+
+def _number_taken(part: int, number: str | None, other_id: int) -> Conflict:
+    return Conflict(f"entry number {number} in part {part} is already used by concept {other_id}",
+                    other_concept=other_id)
+
+
+def _preferred_taken(text: str, other_id: int) -> Conflict:
+    return Conflict(f"'{text}' is already the preferred zh-CN term of live concept {other_id}",
+                    other_concept=other_id, errors=[{"pointer": "/terms", "detail": f"{text} → concept {other_id}"}])
+
+
+def _explain_violation(session: Session, identity: tuple[int | None, int, str | None], fields: dict[str, Any],
+                       found: writes.Violation) -> RegistryError | None:
+    """The Conflict naming the concept that won a race for this concept's preferred term or entry number
+    (`identity`: its id, part and live number as written), read on a connection of its own: this session's
+    transaction may be aborted and its objects unreadable."""
+    own, part, number = identity[0] or 0, identity[1], identity[2]
+    if found.table == "term" and "preferred_key" in found.columns:
+        texts = [t["text"] for t in fields["terms"] if t["lang"] == Lang.zh_cn and t["status"] == "preferred"]
+        query = select(Term.preferred_key, Term.concept_id).where(col(Term.preferred_key).in_(texts),
+                                                                 Term.concept_id != own)
+        with session.get_bind().engine.connect() as conn:
+            holder = conn.execute(query).first()
+        return _preferred_taken(holder[0], holder[1]) if holder else None
+    if found.table == "concept" and "live_number" in found.columns:
+        query = select(Concept.id).where(Concept.part == part, Concept.live_number == number, Concept.id != own)
+        with session.get_bind().engine.connect() as conn:
+            other = conn.execute(query).scalar()
+        return _number_taken(part, number, other) if other else None
+    return None
 
 
 def _store_terms(session: Session, concept: Concept, terms: list[dict[str, Any]]) -> None:
@@ -322,9 +363,7 @@ def _check_preferred_free(session: Session, concept: Concept, text: str) -> None
     query = select(Term).where(Term.preferred_key == text, Term.concept_id != concept.id)
     other = session.exec(query).first()
     if other is not None:
-        raise Conflict(f"'{text}' is already the preferred zh-CN term of live concept {other.concept_id}",
-                       other_concept=other.concept_id,
-                       errors=[{"pointer": "/terms", "detail": f"{text} → concept {other.concept_id}"}])
+        raise _preferred_taken(text, other.concept_id)
 
 
 def _store_cross_references(session: Session, concept: Concept, xrefs: list[dict[str, Any]]) -> None:

@@ -21,6 +21,11 @@ def _parts(session: Session) -> list[str]:
     return [str(n) for n in session.exec(select(Part.number).order_by(Part.number))]
 
 
+def _parts_of_standard(session: Session, standard_id: int) -> list[str]:
+    query = select(Part.number).where(Part.standard_id == standard_id).order_by(Part.number)
+    return [str(n) for n in session.exec(query)]
+
+
 def describe(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """Field changes, with terms compared term by term (added, removed, status changed)."""
     changes = [c for c in field_diff(old, new) if c["field"] != "terms"]
@@ -51,4 +56,4 @@ def label(snapshot: dict[str, Any]) -> str:
 
 
 CONCEPTS = VersionedTable(kind="concept", revision=ConceptRevision, scope_key="parts", all_scopes=_parts,
-                          visible=_visible, describe=describe, label=label)
+                          visible=_visible, describe=describe, label=label, of_standard=_parts_of_standard)

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel
 import codes.models  # noqa: F401  (tables to empty)
 import registry.audit
 import registry.releases.models  # noqa: F401
+import terms.comments.models
 import terms.models  # noqa: F401
 from registry import auth, migrate
 from registry.database import get_engine, transaction

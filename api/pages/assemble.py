@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.pages import features, forms, views
+from api.pages import document_pages, features, forms, views
 from registry.auth import Actor
 from registry.errors import NotFound
 from terms import labels, service
@@ -52,4 +52,5 @@ def part_page(session: Session, number: int) -> dict[str, Any]:
     """A part's entries as a tree by 条目编号."""
     part = service.get_part(session, number)
     outline = labels.part_outline(session, number)
-    return {"part": part, "tree": views.part_tree(outline), "count": len(outline)}
+    return {"part": part, "tree": views.part_tree(outline), "count": len(outline),
+            "figures": document_pages.part_figures(session, number)}

@@ -53,7 +53,8 @@ def validate_page(kind: str, text: str, *, as_of: date | None) -> dict[str, Any]
     validation.require_kind(kind)
     codes = split_codes(text)
     results = validation.validate_codes(get_engine(), kind, codes, as_of=as_of) if codes else []
-    return {"kinds": validation.kinds(), "kind": kind, "codes": text, "as_of": as_of, "results": results,
+    return {"kinds": validation.kinds(), "kind_info": validation.describe_kinds(), "kind": kind, "codes": text,
+            "as_of": as_of, "results": results,
             "valid_count": sum(r["valid"] for r in results)}
 
 

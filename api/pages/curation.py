@@ -22,14 +22,14 @@ def signin_form(request: Request, next: Annotated[str, Query(max_length=500)] = 
 
 
 @router.post("/signin")
-def sign_in(request: Request, session: SessionDep, form: CheckedForm) -> Response:
+def sign_in(request: Request, session: WriteSessionDep, form: CheckedForm) -> Response:
     return editing.sign_in(session, request, form)
 
 
 @router.post("/signout")
-def sign_out(request: Request, form: CheckedForm) -> Response:
+def sign_out(request: Request, session: WriteSessionDep, form: CheckedForm) -> Response:
     response = RedirectResponse("/", status_code=303)
-    signin.forget_token(response)
+    signin.sign_out(session, request, response)
     return response
 
 

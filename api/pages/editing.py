@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.pages import assemble, forms, render, signin
-from registry.auth import Actor, authenticate
-from registry.errors import Conflict, InvalidInput, PreconditionFailed, Unauthenticated
+from registry.auth import Actor
+from registry.errors import Conflict, InvalidInput, PreconditionFailed
 from terms import service
 from terms.models import Concept, TransitionIn
 
@@ -27,14 +27,11 @@ def safe_next(target: str) -> str:
 
 
 def sign_in(session: Session, request: Request, form: FormData) -> Response:
-    """Check the token; on success remember it in the cookie and go on, else show the form again."""
+    """Check the token; on success open a session (its id in the cookie) and go on, else show the form again."""
     secret, target = str(form.get("token") or "").strip(), safe_next(str(form.get("next") or "/"))
-    try:
-        authenticate(session, secret)
-    except Unauthenticated:
-        return render.page(request, "signin.html", {"next": target, "failed": True}, status=401)
     response = RedirectResponse(target, status_code=303)
-    signin.remember_token(request, response, secret)
+    if signin.sign_in(session, request, response, secret) is None:
+        return render.page(request, "signin.html", {"next": target, "failed": True}, status=401)
     return response
 
 

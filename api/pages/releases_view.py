@@ -6,6 +6,7 @@ from urllib import parse
 
 from sqlmodel import Session
 
+from api.pages import document_pages
 from api.versioned import TABLES
 from registry.releases import service
 from registry.releases.models import Release
@@ -26,7 +27,8 @@ def release_page(session: Session, name: str) -> dict[str, Any]:
     """One release: notes, stage, scope, counts per part and scheme, and its predecessor to compare with."""
     release = service.resolve(session, name)
     older = [r for r in service.list_releases(session) if r.seq < release.seq]
-    return {"r": release, "counts": counts(release), "previous": older[0] if older else None}
+    return {"r": release, "counts": counts(release), "previous": older[0] if older else None,
+            "documents": document_pages.release_documents(session, release)}
 
 
 def diff_page(session: Session, a: str, b: str) -> dict[str, Any]:

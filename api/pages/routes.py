@@ -53,8 +53,18 @@ def part(request: Request, session: SessionDep, number: str) -> HTMLResponse:
 
 def mount(app: FastAPI) -> None:
     """Serve the pages and their static files from `app`, and render errors as HTML for browsers."""
-    from api.pages import code_pages, curation, release_pages
-    for page_router in (router, curation.router, code_pages.router, release_pages.router):
+    from api.pages import (
+        check_pages,
+        classification_pages,
+        code_pages,
+        curation,
+        document_pages,
+        release_pages,
+        standard_pages,
+    )
+    # classification pages before code pages: /schemes/{scheme}/tree is not the code "tree"
+    for page_router in (router, curation.router, classification_pages.router, code_pages.router,
+                        standard_pages.router, release_pages.router, check_pages.router, document_pages.router):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     problems.html_renderer = render_error

@@ -7,16 +7,15 @@ from sqlmodel import Session
 from api.pages import features
 from registry.errors import NotFound
 from terms import service
-from terms.models import ConceptStatus
+from terms.models import MAX_PART, ConceptStatus
 
 PAGE_SIZE = 20
-PARTS = ("1", "2", "3", "4", "5", "6")
 
 
 def part_number(raw: str) -> int:
-    """A part number from a URL; anything but 1–6 is an absent page."""
-    if raw not in PARTS:
-        raise NotFound(f"part '{raw[:20]}' does not exist; the standard has parts 1–6")
+    """A part number from a URL (any standard's part: the part page says whether it exists)."""
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PART:
+        raise NotFound(f"part '{raw[:20]}' does not exist")
     return int(raw)
 
 
@@ -27,7 +26,9 @@ def home(session: Session) -> dict[str, Any]:
 
 def results(session: Session, *, q: str, part: str, status: str, page: int) -> dict[str, Any]:
     """The search page: a page of hits under the part and status filters (`hits=None`: no search)."""
-    context = {**home(session), "q": q.strip(), "part": part if part in PARTS else "",
+    context = home(session)
+    known = {str(p.number) for p in context["parts"]}
+    context = {**context, "q": q.strip(), "part": part if part in known else "",
                "status": status if status in set(ConceptStatus) else "", "page": page, "hits": None}
     if context["q"] and context["search_ready"]:
         context.update(features.search(context["q"], part=context["part"], status=context["status"],

@@ -1,8 +1,10 @@
-"""Sign-in for the pages (an API token kept in a cookie) and CSRF protection for every form post.
+"""Sign-in for the pages (a server-side session) and CSRF protection for every form post.
 
-The token lives in the `sfreg_token` cookie: HttpOnly (no script can read it), SameSite=Strict (no other
-site's page makes the browser send it) and Secure when the page is served over https. It is checked
-against the token table on every request, so revoking a token signs its browser out.
+Signing in with an API token opens a session (registry/sessions.py): the `sfreg_session` cookie holds its
+random id, never the token, and the database only the id's hash. The cookie is HttpOnly (no script can read
+it), SameSite=Strict (no other site's page makes the browser send it) and Secure over https. The session is
+checked on every request: it ends when it expires, when its token is revoked, or at sign-out (deleted).
+Failed sign-ins count towards the IP's back-off (api/ratelimit.py).
 
 CSRF: every POST from a page passes two independent checks.
 1. Origin: when the browser sends `Origin` (or, lacking it, `Referer`), its host must be this host.
@@ -19,12 +21,15 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from api import ratelimit
 from api.deps import SessionDep
-from registry.auth import Actor, Role, authenticate
+from registry import sessions
+from registry.auth import Actor, Role
 from registry.errors import PermissionDenied, Unauthenticated
 from registry.settings import get_settings
 
-TOKEN_COOKIE = "sfreg_token"  # noqa: S105 (a cookie name, not a secret)
+SESSION_COOKIE = ratelimit.SESSION_COOKIE
+LEGACY_COOKIE = "sfreg_token"  # older versions kept the raw token in this cookie
 CSRF_COOKIE = "sfreg_csrf"
 CSRF_FIELD = "csrf"
 
@@ -63,24 +68,34 @@ async def checked_form(request: Request) -> FormData:
     return form
 
 
-def remember_token(request: Request, response: Response, secret: str) -> None:
-    response.set_cookie(TOKEN_COOKIE, secret, httponly=True, samesite="strict", path="/",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
+def sign_in(session: Session, request: Request, response: Response, secret: str) -> Actor | None:
+    """Open a session for the token `secret` and set its cookie on `response`; None when the token is
+    unknown or revoked (a failed sign-in, counted towards this IP's back-off)."""
+    opened = sessions.open_session(session, secret, hours=get_settings().session_hours)
+    if opened is None:
+        ratelimit.note_failure(request)
+        return None
+    ratelimit.note_success(request)
+    actor, session_id = opened
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https", max_age=int(get_settings().session_hours * 3600))
+    response.delete_cookie(LEGACY_COOKIE, path="/", httponly=True, samesite="strict")
+    return actor
 
 
-def forget_token(response: Response) -> None:
-    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+def sign_out(session: Session, request: Request, response: Response) -> None:
+    """End this browser's session (deleted from the database) and clear its cookie."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        sessions.close_session(session, session_id)
+    for name in (SESSION_COOKIE, LEGACY_COOKIE):
+        response.delete_cookie(name, path="/", httponly=True, samesite="strict")
 
 
 def find_actor(session: Session, request: Request) -> Actor | None:
-    """The actor behind the sign-in cookie, or None (no cookie, or a revoked or unknown token)."""
-    secret = request.cookies.get(TOKEN_COOKIE)
-    if not secret:
-        return None
-    try:
-        return authenticate(session, secret)
-    except Unauthenticated:
-        return None
+    """The actor behind the session cookie, or None (no cookie; an unknown, expired or revoked session)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return sessions.find_actor(session, session_id) if session_id else None
 
 
 def page_actor(request: Request, session: SessionDep) -> Actor | None:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from api.deps import EditorDep, ReleaseDep, ReviewerDep, SessionDep, WriteSessionDep
+from api.params import IsoDate
 from api.problems import problems
 from codes import as_of as in_release
 from codes import service
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/schemes", tags=["codes"])
 WRITE_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, NotFound, Conflict)
 Scheme = Annotated[str, Path(max_length=40, description="scheme slug: venue, participant, isin, …")]
 Code = Annotated[str, Path(max_length=200)]
-AsOf = Annotated[date | None, Query(description="the date to read validity on (YYYY-MM-DD)")]
+AsOf = Annotated[IsoDate | None, Query(description="the date to read validity on (YYYY-MM-DD)")]
 
 
 def _public(response: Response, entry, as_of: date | None = None) -> CodePublic:

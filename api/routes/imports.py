@@ -5,6 +5,7 @@ Datasets: terms, mic, isin, codes/<scheme> (also codes-<scheme>). An import answ
 way. Uploads over SFREG_MAX_UPLOAD_BYTES get 413 while they stream in (api/limits.py).
 """
 
+import time
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from api import metrics
 from api.deps import EditorDep, SessionDep
 from api.problems import problems
 from importers import service
@@ -25,13 +27,17 @@ from registry.errors import (
     TooLarge,
     Unauthenticated,
 )
+from terms.models import MAX_PART
 
 router = APIRouter(tags=["imports"])
 Dataset = Annotated[str, Path(max_length=60, description="terms, mic, isin or codes/<scheme>")]
 DryRun = Annotated[bool, Query(description="report what would happen, write nothing")]
-ImportFormat = Annotated[str | None, Query(pattern="^(csv|xlsx|tbx)$", description="default: the extension")]
-Part = Annotated[int | None, Query(ge=1, le=6, description="part for rows (or a TBX file) without one")]
-ExportFormat = Annotated[str, Query(pattern="^(csv|xlsx|tbx|json)$")]
+ImportFormat = Annotated[str | None, Query(pattern="^(csv|xlsx|tbx|ttl|jsonld)$",
+                                           description="default: the extension; ttl, jsonld: SKOS")]
+Part = Annotated[int | None, Query(ge=1, le=MAX_PART, description="part for rows (or a TBX file) without one")]
+ExportFormat = Annotated[str, Query(pattern="^(csv|xlsx|tbx|json|ttl|jsonld)$")]
+Layout = Annotated[str, Query(pattern="^(parent|levels)$", description="classification schemes in csv/xlsx: a "
+                                                                       "parent column or one column per level")]
 ReleaseName = Annotated[str | None, Query(max_length=60, description="release name, latest or latest-any")]
 STREAMED = {200: {"description": "the dataset, streamed",
                   "content": {media: {} for media in service.MEDIA_TYPES.values()}}}
@@ -78,8 +84,10 @@ def import_file(session: ImportSessionDep, actor: EditorDep, dataset: Dataset, f
                 dry_run: DryRun = False, format: ImportFormat = None,
                 part: Part = None) -> ImportReportPublic:
     """Import a file (editor): every row created, updated (with the changed fields), unchanged, or 422."""
+    started = time.perf_counter()
     report = service.run_import(session, dataset, file.file, filename=file.filename or "upload", actor=actor,
                                 fmt=format, dry_run=dry_run, default_part=part)
+    metrics.record_import(dataset, report, time.perf_counter() - started)
     report.raise_if_rejected()
     return ImportReportPublic.model_validate(report.as_dict())
 
@@ -87,8 +95,9 @@ def import_file(session: ImportSessionDep, actor: EditorDep, dataset: Dataset, f
 @router.get("/exports/{dataset:path}", response_class=StreamingResponse,
             responses={**problems(InvalidInput, NotFound), **STREAMED})
 def export_dataset(session: SessionDep, dataset: Dataset, format: ExportFormat = "csv",
-                   release: ReleaseName = None) -> StreamingResponse:
-    """Stream a dataset as CSV (UTF-8, BOM), XLSX, TBX-Basic (terms) or JSON: the live state or a release."""
-    out = service.export(session, get_engine(), dataset, format, release=release)
+                   release: ReleaseName = None, layout: Layout = "parent") -> StreamingResponse:
+    """Stream a dataset as CSV (UTF-8, BOM), XLSX, TBX-Basic (terms), JSON or SKOS (ttl, jsonld; code
+    schemes): the live state or a release. `layout=levels`: a classification with one column per level."""
+    out = service.export(session, get_engine(), dataset, format, release=release, layout=layout)
     return StreamingResponse(out.chunks, media_type=out.media_type,
                              headers={"Content-Disposition": f'attachment; filename="{out.filename}"'})

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
 from api.deps import ReviewerDep, SessionDep, WriteSessionDep
 from api.problems import problems
@@ -27,6 +28,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def public(release: Release) -> ReleasePublic:
     counts = {table.kind: service.counts(release, table) for table in TABLES}
     return ReleasePublic(name=release.name, seq=release.seq, line=release.line, stage=release.stage,
+                         standard=release.line if release.standard_id is not None else None,
                          stage_label=Stage(release.stage).label_zh, title=release.title, notes=release.notes,
                          scope=release.scope, counts=counts, created_at=release.created_at,
                          created_by=release.created_by)
@@ -55,14 +57,44 @@ def read_release(session: SessionDep, response: Response, name: Name) -> Release
     return public(release)
 
 
-@router.get("/{a}/diff/{b}", responses=problems(NotFound, InvalidInput))
+class FieldChange(BaseModel):
+    field: str
+    old: Any = None
+    new: Any = None
+    kind: str | None = Field(default=None, description="e.g. renumbered")
+
+
+class DiffEntry(BaseModel):
+    kind: str = Field(description="concept or code")
+    id: int
+    scope: str = Field(description="part number or scheme slug")
+    label: str
+    revision: int
+    changes: list[FieldChange] | None = Field(default=None, description="changed entries only")
+
+
+class ReleaseDiff(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    counts: dict[str, dict[str, int]] = Field(description="per kind: added, removed, changed")
+    added: list[DiffEntry]
+    removed: list[DiffEntry]
+    changed: list[DiffEntry]
+
+
+DIFF_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": ReleaseDiff, "content": {"text/csv": {
+    "schema": {"type": "string", "description": "?format=csv: one row per changed field"}}}}}
+
+
+@router.get("/{a}/diff/{b}", responses={**DIFF_RESPONSES, **problems(NotFound, InvalidInput)},
+            response_model=None)
 def diff_releases(session: SessionDep, response: Response, a: Name, b: Name,
                   format: Annotated[str, Query(pattern="^(json|csv)$")] = "json") -> Any:
     """Added, removed and changed entries from release `a` to release `b`, with field changes and counts;
     `?format=csv` gives the same as a CSV delta (one row per changed field)."""
     old, new = service.resolve(session, a), service.resolve(session, b)
     result = service.diff(session, old, new, TABLES)
-    headers = {"Cache-Control": IMMUTABLE if a not in ("latest", "latest-any") and b not in (
+    headers = {"Cache-Control": IMMUTABLE if a.lower() not in ("latest", "latest-any") and b.lower() not in (
         "latest", "latest-any") else "public, max-age=60"}
     if format == "csv":
         return Response(_delta_csv(result), media_type="text/csv; charset=utf-8", headers={

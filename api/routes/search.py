@@ -11,7 +11,7 @@ from api import search_index
 from api.deps import ReleaseDep
 from api.problems import problems
 from registry.errors import InvalidInput
-from terms.models import ConceptStatus, LangTag
+from terms.models import MAX_PART, ConceptStatus, LangTag
 
 router = APIRouter(tags=["search"])
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -49,7 +49,7 @@ class SuggestPage(BaseModel):
 
 
 @router.get("/search", responses=problems(InvalidInput))
-async def search(q: Q, part: Annotated[int | None, Query(ge=1, le=6)] = None, status: Status = None,
+async def search(q: Q, part: Annotated[int | None, Query(ge=1, le=MAX_PART)] = None, status: Status = None,
                  lang: Annotated[LangTag | None, Query(description="match names in this language only")] = None,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20,
                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0, release: ReleaseDep = None) -> SearchPage:

@@ -21,6 +21,7 @@ from terms import as_of, service
 from terms.models import (
     ENTRY_NUMBER_PATTERN,
     MAX_ID,
+    MAX_PART,
     ConceptCreate,
     ConceptPage,
     ConceptPublic,
@@ -62,7 +63,7 @@ def list_parts(session: SessionDep) -> list[PartPublic]:
 
 
 @router.get("/parts/{part}/entries/{entry_number}", responses=problems(NotFound, InvalidInput))
-def read_entry(session: SessionDep, response: Response, part: Annotated[int, Path(ge=1, le=6)],
+def read_entry(session: SessionDep, response: Response, part: Annotated[int, Path(ge=1, le=MAX_PART)],
                entry_number: Annotated[str, Path(pattern=ENTRY_NUMBER_PATTERN)],
                release: ReleaseDep = None) -> ConceptPublic:
     """The live concept with 条目编号 `entry_number` in `part` (or the one a release holds)."""
@@ -72,7 +73,7 @@ def read_entry(session: SessionDep, response: Response, part: Annotated[int, Pat
 
 
 @router.get("/concepts", responses=problems(InvalidInput))
-def list_concepts(session: SessionDep, part: Annotated[int | None, Query(ge=1, le=6)] = None,
+def list_concepts(session: SessionDep, part: Annotated[int | None, Query(ge=1, le=MAX_PART)] = None,
                   status: ConceptStatus | None = None, subject: str | None = None,
                   updated_since: datetime | None = None, cursor: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50, release: ReleaseDep = None) -> ConceptPage:

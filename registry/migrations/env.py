@@ -7,7 +7,9 @@ import codes.models  # noqa: F401
 import registry.audit
 import registry.auth
 import registry.changes
-import registry.releases.models  # noqa: F401
+import registry.releases.models
+import registry.sessions  # noqa: F401
+import terms.comments.models
 import terms.models  # noqa: F401
 from registry.database import build_engine
 from registry.settings import get_settings

@@ -4,11 +4,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PField
 from sqlmodel import JSON, Field, SQLModel
 
 from registry.clock import utcnow
+from registry.standards.models import Standard  # noqa: F401  (release.standard_id refers to it)
 
 NAME_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
 SELECTORS = ("latest", "latest-any")
@@ -40,6 +41,8 @@ class Release(SQLModel, table=True):
     name: str = Field(unique=True, max_length=40)
     line: str = Field(max_length=40, index=True)
     stage: str = Field(max_length=20)
+    # the term standard this release is a draft of; NULL: a code-library-only release
+    standard_id: int | None = Field(default=None, foreign_key="standard.id", index=True)
     title: str | None = Field(default=None, max_length=300)
     notes: str | None = None
     scope: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
@@ -64,7 +67,8 @@ class ReleaseExport(SQLModel, table=True):
 class ScopeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    parts: list[int] | None = PField(default=None, description="parts 1–6; default all")
+    parts: list[int] | None = PField(default=None, description="parts of the term base; default: the "
+                                                                "standard's parts (all parts without one)")
     schemes: list[str] | None = PField(default=None, description="code schemes; default all")
 
 
@@ -75,8 +79,12 @@ class ReleaseCreate(BaseModel):
 
     name: str = PField(pattern=NAME_PATTERN, description="unique; not 'latest' or 'latest-any'")
     stage: Stage
-    line: str | None = PField(default=None, pattern=NAME_PATTERN,
-                              description="release line; default: the name up to its first '-'")
+    standard: str | None = PField(default=None, max_length=60, description=(
+        "key or code of the term standard this release is a draft of (its stage must allow the release's); "
+        "omit for a snapshot of no standard (the code library, and the parts asked for)"))
+    line: str | None = PField(default=None, pattern=NAME_PATTERN, description=(
+        "release line; a standard's releases form the line named by its key; without a standard, "
+        "default: the release's own name (stages are ordered within a line)"))
     title: str | None = PField(default=None, max_length=300)
     notes: str | None = PField(default=None, max_length=20_000)
     scope: ScopeIn = PField(default_factory=ScopeIn)
@@ -85,6 +93,7 @@ class ReleaseCreate(BaseModel):
 class ReleasePublic(BaseModel):
     name: str
     seq: int
+    standard: str | None = PField(default=None, description="key of the term standard; null: none")
     line: str
     stage: str
     stage_label: str
@@ -94,3 +103,9 @@ class ReleasePublic(BaseModel):
     counts: dict[str, dict[str, int]]
     created_at: datetime
     created_by: str
+
+    @field_validator("scope")
+    @classmethod
+    def _parts_as_numbers(cls, scope: dict[str, Any]) -> dict[str, Any]:
+        """Parts are numbers, as sent (they are kept as text, like every scope value of a revision)."""
+        return {**scope, "parts": [int(p) for p in scope["parts"]]} if "parts" in scope else scope

@@ -21,15 +21,18 @@ from registry.errors import Conflict, InvalidInput, NotFound
 from registry.releases.models import NAME_PATTERN, SELECTORS, Release, ReleaseCreate, Stage
 from registry.releases.revisions import RevisionBase, held_at
 from registry.releases.versioned import VersionedTable
+from registry.standards import releases as standard_releases
+from registry.standards.models import Standard
 
 # ---- resolving ------------------------------------------------------------------------------------
 
 def resolve(session: Session, name: str) -> Release:
     """Return the release `name`, or the newest published (`latest`) or newest of any stage
-    (`latest-any`); raise InvalidInput for a malformed name, NotFound for an unknown one."""
-    if name in SELECTORS:
+    (`latest-any`); raise InvalidInput for a malformed name, NotFound for an unknown one. Names and
+    selectors are matched case-insensitively (names are unique so)."""
+    if name.lower() in SELECTORS:
         query = select(Release).order_by(col(Release.seq).desc())
-        if name == "latest":
+        if name.lower() == "latest":
             query = query.where(Release.stage == Stage.published)
         release = session.exec(query).first()
         if release is None:
@@ -38,7 +41,7 @@ def resolve(session: Session, name: str) -> Release:
     if not re.fullmatch(NAME_PATTERN, name):
         raise InvalidInput(f"malformed release name '{name[:60]}'",
                            errors=[{"pointer": "/release", "detail": name[:60]}])
-    release = session.exec(select(Release).where(Release.name == name)).first()
+    release = session.exec(select(Release).where(func.lower(Release.name) == name.lower())).first()
     if release is None:
         raise NotFound(f"no release named '{name}'")
     return release
@@ -56,29 +59,39 @@ def create_release(session: Session, data: ReleaseCreate, *, actor: Actor,
     backwards in its line, PermissionDenied below reviewer."""
     actor.require(Role.reviewer)
     _lock(session, tables)
-    if data.name in SELECTORS:
+    if data.name.lower() in SELECTORS:
         raise InvalidInput(f"'{data.name}' is a selector, not a release name", errors=[{"pointer": "/name"}])
-    if session.exec(select(Release).where(Release.name == data.name)).first():
-        raise Conflict(f"release '{data.name}' already exists; releases are immutable")
-    line = data.line or data.name.split("-", 1)[0]
+    if same := session.exec(select(Release).where(func.lower(Release.name) == data.name.lower())).first():
+        raise Conflict(f"release '{same.name}' already exists (names are compared ignoring case); releases "
+                       "are immutable")
+    standard = standard_releases.standard_for(session, data)
+    line = standard.key if standard else (data.line or data.name)
     _check_stage_order(session, line, Stage(data.stage))
+    scope = _scope(data, tables, session, standard)
     previous = session.exec(select(Release).order_by(col(Release.seq).desc())).first()
     seq = (previous.seq if previous else 0) + 1
     stats = {t.kind: _freeze(session, t, seq, previous.stats.get(t.kind, {}) if previous else {})
              for t in tables}
     release = Release(seq=seq, name=data.name, line=line, stage=data.stage, title=data.title, notes=data.notes,
-                      scope=_scope(data, tables, session), stats=stats, created_by=actor.name)
+                      standard_id=standard.id if standard else None, scope=scope, stats=stats,
+                      created_by=actor.name)
     session.add(release)
-    audit.record(session, actor, "release.create", "release", data.name, stage=data.stage, seq=seq)
+    audit.record(session, actor, "release.create", "release", data.name, stage=data.stage, seq=seq,
+                 standard=standard.key if standard else None)
     session.flush()
     return release
 
 
 def _lock(session: Session, tables: list[VersionedTable]) -> None:
-    """Hold writers off the revision tables while ranges are moved (SQLite serialises writers anyway)."""
+    """Hold writers off the revision tables while ranges are moved, and other release creators off until
+    this one commits, before the next sequence number is read (PostgreSQL: the table locks conflict with
+    each other; SQLite serialises writers, but only from their first write: a write that changes nothing
+    takes the database's write lock now)."""
     if session.get_bind().dialect.name == "postgresql":
         names = ", ".join(t.revision.__tablename__ for t in tables) + ", release"
         session.exec(text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        session.exec(text("UPDATE release SET seq = seq WHERE 0 = 1"))
 
 
 def _check_stage_order(session: Session, line: str, stage: Stage) -> None:
@@ -92,12 +105,19 @@ def _check_stage_order(session: Session, line: str, stage: Stage) -> None:
         raise Conflict(f"release line '{line}' is already published as '{latest.name}'")
 
 
-def _scope(data: ReleaseCreate, tables: list[VersionedTable], session: Session) -> dict[str, Any]:
+def _scope(data: ReleaseCreate, tables: list[VersionedTable], session: Session,
+           standard: Standard | None) -> dict[str, Any]:
+    """The scopes asked for, or by default all of them (a standard's release: the standard's parts, no code
+    lists); raise InvalidInput naming any scope that does not exist or is not the standard's."""
     scope = {}
     for table in tables:
         asked = getattr(data.scope, table.scope_key)
         known = table.all_scopes(session)
-        chosen = known if asked is None else [str(v) for v in asked]
+        if standard is not None and table.of_standard is not None:
+            known = table.of_standard(session, standard.id)
+        default = [] if standard is not None and table.of_standard is None else known
+        chosen = default if asked is None else [str(v) for v in asked]
+        unknown = known if asked is None else [str(v) for v in asked]
         unknown = sorted(set(chosen) - set(known))
         if unknown:
             raise InvalidInput(f"unknown {table.scope_key} in scope: {', '.join(unknown)}",

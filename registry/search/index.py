@@ -80,6 +80,10 @@ class SearchIndex:
             raise IndexUnavailable(f"search index {self.directory} is not open")
         return self._snapshot
 
+    def exists(self) -> bool:
+        """True when the folder holds an index of some generation (readable or not)."""
+        return self.directory.is_dir() and TOC._latest_generation(self._storage(), INDEX_NAME) >= 0
+
     def open(self) -> Snapshot:
         """Load the newest generation; raise IndexUnavailable if it is missing, corrupt or outdated."""
         try:

@@ -94,8 +94,12 @@ def rebuild(index: SearchIndex, source: ChangeSource, *, procs: int = 2) -> int:
 
 def ensure_open(index: SearchIndex, source: ChangeSource, *, procs: int = 2, wait: float = 600.0) -> bool:
     """Open the index, rebuilding it (once, whichever process gets the lock) if it is missing, corrupt,
-    of another schema or ahead of the database; then catch up. True if this call rebuilt it."""
-    if _usable(index, source):
+    of another schema or ahead of the database; then catch up. True if this call rebuilt it.
+
+    Workers starting together on an empty folder: one builds while the others wait for the lock and then
+    open what it built. The first look is taken without the lock (it may see a build under way) and says
+    nothing; the look under the lock logs why a build is needed, once: INFO for a missing index."""
+    if _usable(index, source, quiet=True):
         catch_up(index, source, procs=procs)
         return False
     with index.locked(timeout=wait) as got:
@@ -123,14 +127,23 @@ def catch_up(index: SearchIndex, source: ChangeSource, *, procs: int = 1) -> Non
         index.refresh()
 
 
-def _usable(index: SearchIndex, source: ChangeSource) -> bool:
+def _usable(index: SearchIndex, source: ChangeSource, *, quiet: bool = False) -> bool:
+    missing = not index.exists()
     try:
+        if missing:
+            raise IndexUnavailable(f"no search index in {index.directory}")
         index.open()
     except IndexUnavailable as error:
-        log.warning("search index will be rebuilt: %s", error)
+        if quiet:
+            return False
+        if missing:
+            log.info("search index %s not built yet: building it from the database", index.directory)
+        else:
+            log.warning("search index will be rebuilt: %s", error)
         return False
     if index.state.get("max_id", 0) > source.max_id():
-        log.warning("search index is ahead of the database (another database?): rebuilding")
+        if not quiet:
+            log.warning("search index is ahead of the database (another database?): rebuilding")
         return False
     return True
 

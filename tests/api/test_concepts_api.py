@@ -206,7 +206,8 @@ class TestReads:
 
     def test_unknown_part_and_entry_are_404(self, client):
         assert_problem(client.get("/api/v1/parts/3/entries/3.9.9"), 404, "not-found")
-        assert_problem(client.get("/api/v1/parts/9/entries/3.1"), 422)
+        assert_problem(client.get("/api/v1/parts/9/entries/3.1"), 404, "not-found")  # no standard holds part 9
+        assert_problem(client.get("/api/v1/parts/1000/entries/3.1"), 422)
         assert_problem(client.get("/api/v1/concepts/999999"), 404)
 
 

@@ -27,6 +27,11 @@ def release(client, tokens, name, stage="published", role="reviewer", **extra):
                        headers=bearer(tokens[role]))
 
 
+def stage(client, tokens, key, to):
+    answer = client.post(f"/api/v1/standards/{key}/stage", json={"to": to}, headers=bearer(tokens["admin"]))
+    assert answer.status_code == 200, answer.text
+
+
 class TestCreate:
     def test_reviewer_creates_editor_may_not(self, client, tokens):
         assert_problem(release(client, tokens, "2025.1", role="editor"), 403)
@@ -41,11 +46,25 @@ class TestCreate:
         assert_problem(client.patch("/api/v1/releases/2025.1", json={}, headers=bearer(tokens["admin"])), 405)
 
     def test_stage_cannot_go_backwards_in_a_line(self, client, tokens):
-        release(client, tokens, "2025.1-rd", stage="review_draft")
-        problem = assert_problem(release(client, tokens, "2025.1-cd", stage="comment_draft"), 409)
+        stage(client, tokens, "sfterms-1", "review")
+        assert release(client, tokens, "2025.1-rd", stage="review_draft", standard="sfterms-1").json()[
+            "line"] == "sfterms-1"
+        problem = assert_problem(release(client, tokens, "2025.1-cd", stage="comment_draft", standard="sfterms-1"),
+                                 409)
         assert "送审稿" in problem["detail"]
-        assert release(client, tokens, "2025.1-ad", stage="approval_draft").status_code == 201
-        assert release(client, tokens, "2026.1-cd", stage="comment_draft").status_code == 201
+        stage(client, tokens, "sfterms-1", "approval")
+        assert release(client, tokens, "2025.1-ad", stage="approval_draft", standard="JR/T XXXX.1").status_code == 201
+        assert release(client, tokens, "2026.1-cd", stage="comment_draft").status_code == 201  # no standard
+
+    def test_release_follows_its_standards_stage(self, client, tokens):
+        problem = assert_problem(release(client, tokens, "p2-cd", stage="comment_draft", standard="sfterms-2"), 409)
+        assert "起草" in problem["detail"] and "征求意见" in problem["detail"]
+        created = release(client, tokens, "p1-cd", stage="comment_draft", standard="sfterms-1").json()
+        assert created["standard"] == "sfterms-1" and created["scope"] == {"parts": [1], "schemes": []}
+        assert_problem(release(client, tokens, "p1-x", stage="comment_draft", standard="sfterms-1",
+                               scope={"parts": [2]}), 422)
+        assert_problem(release(client, tokens, "p9", stage="comment_draft", standard="nope"), 422)
+        assert_problem(release(client, tokens, "p1-pub", standard="sfterms-1"), 409)
 
     @pytest.mark.parametrize("body,pointer", [({"name": "x y", "stage": "published"}, "/name"),
                                               ({"name": "a", "stage": "final"}, "/stage"),

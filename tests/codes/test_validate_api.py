@@ -44,7 +44,7 @@ class TestSingle:
 
     def test_unknown_kind_is_404_listing_kinds(self, client):
         problem = assert_problem(client.get("/api/v1/validate/cusip/123"), 404)
-        assert problem["kinds"] == ["cfi", "isin", "lei", "mic", "uscc"]
+        assert problem["kinds"] == ["cfi", "cn_futures", "cn_option", "cn_security", "isin", "lei", "mic", "uscc"]
 
     @pytest.mark.parametrize("kind,code", [("lei", "300300LRJ5FEZ23N8725"), ("cfi", "ESVUFR")])
     def test_other_kinds_have_no_registry(self, client, kind, code):
@@ -64,7 +64,7 @@ class TestBatch:
                                headers={"content-type": "text/plain"})
         assert response.headers["content-type"].startswith("text/csv")
         lines = response.text.lstrip("\ufeff").splitlines()
-        assert lines[1].startswith("'=1+1") and lines[2].startswith("CNE0000001L7,CNE0000001L7,True,True")
+        assert lines[1].startswith("'=1+1") and lines[2].startswith("CNE0000001L7,CNE0000001L7,true,true")
 
     def test_repeated_codes_get_the_same_answer_once_judged(self, client, seeded_codes):
         codes = ["XSME", "xshg", "XSME", "XSME", "NOPE"]

@@ -1,115 +1,24 @@
 """The pages in a real browser: uvicorn on a free port over a seeded temporary SQLite database, driven
-through Playwright with Debian's /usr/bin/chromium. Screenshots go to test-artifacts/browser/."""
+through Playwright with Debian's /usr/bin/chromium (scaffolding in tests/browser_support.py). Screenshots go to
+test-artifacts/browser/."""
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER, api, seeded_env, shot, sign_in, token, uvicorn
+from browser_support import browser as browser
+from browser_support import page as page
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts" / "browser"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at "
-                                 "/usr/bin/chromium (make browser-deps installs it)")]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _sfreg(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(Path(sys.executable).parent / "sfreg"), *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=300, check=True)
-    return done.stdout
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"uvicorn did not answer within 60 s: {log.read_text()[-3000:]}")
-
-
-def _api(base: str, method: str, path: str, secret: str, body: dict | None = None, **headers: str) -> dict:
-    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"Bearer {secret}",
-                                              "Content-Type": "application/json", **headers})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return {"body": json.loads(response.read() or b"null"), "etag": response.headers.get("ETag")}
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[dict[str, str]]:
     """A migrated and seeded service on a free port, with an editor and a reviewer token."""
-    home = tmp_path_factory.mktemp("browser-home")
-    env = {**os.environ, "SFREG_HOME": str(home), "SFREG_DATABASE_URL": f"sqlite:///{home / 'sfreg.db'}",
-           "SFREG_INDEX_DIR": str(home / "index")}
-    _sfreg(env, "db", "upgrade")
-    _sfreg(env, "db", "seed")
-    secrets = {role: _sfreg(env, "token", "create", "--name", f"browser-{role}", "--role", role).split()[-1]
-               for role in ("editor", "reviewer")}
-    port, log = _free_port(), home / "uvicorn.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                                    "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                   env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, log)
+    env = seeded_env(tmp_path_factory, "browser-home")
+    secrets = {role: token(env, f"browser-{role}", role) for role in ("editor", "reviewer")}
+    with uvicorn(env) as base:
         yield {"base": base, **secrets}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server, request):
-    context = browser.new_context(base_url=server["base"], locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, secret: str) -> None:
-    page.goto("/signin")
-    page.get_by_label("令牌").fill(secret)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 def test_type_zq_and_pick_a_suggestion_with_the_keyboard(page):
@@ -182,12 +91,12 @@ def test_edit_errors_are_inline_and_input_is_kept(page, server):
 
 def test_diff_of_two_releases(page, server):
     base, reviewer, editor = server["base"], server["reviewer"], server["editor"]
-    _api(base, "POST", "/api/v1/releases", reviewer, {"name": "2025.1", "stage": "published", "notes": "第一版"})
-    first = _api(base, "GET", "/api/v1/concepts?part=3&status=approved&limit=1", editor)["body"]["items"][0]
-    etag = _api(base, "GET", f"/api/v1/concepts/{first['id']}", editor)["etag"]
-    _api(base, "PATCH", f"/api/v1/concepts/{first['id']}", editor,
+    api(base, "POST", "/api/v1/releases", reviewer, {"name": "2025.1", "stage": "published", "notes": "第一版"})
+    first = api(base, "GET", "/api/v1/concepts?part=3&status=approved&limit=1", editor)["body"]["items"][0]
+    etag = api(base, "GET", f"/api/v1/concepts/{first['id']}", editor)["etag"]
+    api(base, "PATCH", f"/api/v1/concepts/{first['id']}", editor,
          {"definition": {"zh-CN": "第二版的定义。"}}, **{"If-Match": etag})
-    _api(base, "POST", "/api/v1/releases", reviewer, {"name": "2025.2", "stage": "published"})
+    api(base, "POST", "/api/v1/releases", reviewer, {"name": "2025.2", "stage": "published"})
     page.goto("/releases")
     page.get_by_label("从版本").select_option("2025.1")
     page.get_by_label("到版本").select_option("2025.2")

@@ -35,7 +35,7 @@ class TestSignIn:
         response = client.post("/signin", data={"csrf": token, "token": tokens["editor"], "next": "/parts"},
                                headers=HTML, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/parts"
-        cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("sfreg_token="))
+        cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("sfreg_session="))
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
         assert "test-editor" in client.get("/", headers=HTML).text
 

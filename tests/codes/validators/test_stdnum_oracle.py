@@ -1,4 +1,4 @@
-"""python-stdnum 2.2 as a differential oracle for ISIN, LEI and USCC.
+"""python-stdnum 2.2 as a differential oracle for ISIN, LEI, USCC and CFI (CFI exhaustively).
 
 Our ``is_valid`` must agree with stdnum's on generated valid codes and on their mutations
 (substitutions, transpositions, truncations, lowercase, spaces, hyphens, full-width forms), except
@@ -8,6 +8,7 @@ each is shown to still exist, so the list can neither grow silently nor go stale
 
 from __future__ import annotations
 
+import csv
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +17,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum import cfi as std_cfi
 from stdnum import isin as std_isin
 from stdnum import lei as std_lei
 from stdnum.cn import uscc as std_uscc
 
-from codes.validators import isin, lei, uscc
+from codes.validators import cfi, isin, lei, uscc
 from codes.validators.base import DASHES
+from registry.datafiles import data_path
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "stdnum-disagreements.md"
 ALNUM = string.digits + string.ascii_uppercase
@@ -83,8 +86,10 @@ DISAGREEMENTS = [
     Disagreement("uscc-organisation-code-check", "uscc", False, _org_code_fails, "91330100716105862G"),
     Disagreement("uscc-authority-type-region-tables", "uscc", False, _uscc_tables_fail, "990000006000373411"),
     Disagreement("fullwidth-letters", "uscc", True, _has_fullwidth_letter, "91310000ＭＡ1K32MN7F"),
+    Disagreement("fullwidth-letters", "cfi", True, _has_fullwidth_letter, "ＥＳVUFR"),
 ]
-ORACLES = {"isin": (isin, std_isin), "lei": (lei, std_lei), "uscc": (uscc, std_uscc)}
+ORACLES = {"isin": (isin, std_isin), "lei": (lei, std_lei), "uscc": (uscc, std_uscc), "cfi": (cfi, std_cfi)}
+LETTERS = string.ascii_uppercase
 
 
 def assert_agrees_or_documented(kind: str, raw: str) -> None:
@@ -111,6 +116,8 @@ def _with_lei_check(body: str) -> str:
 ISIN_CODES = st.tuples(st.sampled_from(sorted(set(isin.PREFIXES) | std_isin._country_codes)),
                        st.text(alphabet=ALNUM, min_size=9, max_size=9)).map("".join).map(_with_isin_check)
 LEI_CODES = st.text(alphabet=ALNUM, min_size=18, max_size=18).map(_with_lei_check)
+CFI_CODES = st.tuples(st.sampled_from(sorted(cfi.GROUPS)), st.text(alphabet=LETTERS, min_size=4, max_size=4)
+                      ).map("".join)
 
 
 @st.composite
@@ -193,15 +200,56 @@ class TestDifferential:
     def test_uscc(self, raw):
         assert_agrees_or_documented("uscc", raw)
 
+    @ORACLE
+    @given(raw=mutated(CFI_CODES, LETTERS))
+    def test_cfi(self, raw):
+        assert_agrees_or_documented("cfi", raw)
+
     @pytest.mark.parametrize("kind", sorted(ORACLES))
     def test_real_codes_agree(self, kind, real_isins, real_leis):
         rows = {
             "isin": [r["isin"] for r in real_isins],
             "lei": [r["lei"] for r in real_leis],
             "uscc": ["91110000600037341L", "91330100716105852F", "9144030071526726XG", "91310000MA1K32MN7F"],
+            "cfi": [*_sample_cfis(), "CIOGEU", "CIOGES", "CEOGEU", "CEOIBS", "CFOIMU", "CBOIXU"],
         }
         for raw in rows[kind]:
             assert_agrees_or_documented(kind, raw)
+
+
+class TestCfiExhaustive:
+    """Every category and group letter pair, and every letter at every attribute position of every group
+    (the other positions X): 676 + 78 x 4 x 26 codes, each answered as stdnum answers it."""
+
+    def test_every_category_and_group_letter(self):
+        for first in LETTERS:
+            for second in LETTERS:
+                assert_agrees_or_documented("cfi", first + second + "XXXX")
+
+    @pytest.mark.parametrize("group", sorted(cfi.GROUPS))
+    def test_every_letter_at_every_position(self, group):
+        for position in range(4):
+            for letter in LETTERS:
+                code = group + "X" * position + letter + "X" * (3 - position)
+                assert_agrees_or_documented("cfi", code)
+                if cfi.is_valid(code):
+                    assert _decoded(code) == _stdnum_decoded(code)
+
+
+def _sample_cfis() -> list[str]:
+    with data_path("isin_samples.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["cfi"] for row in csv.DictReader(handle) if row["cfi"]]
+
+
+def _decoded(code: str) -> dict[str, str]:
+    parts = cfi.components(code)
+    decoded = {"category": parts["category_name"], "group": parts["group_name"]}
+    decoded.update({a["name"]: a["value"] for a in parts["attributes"] if a["code"] != "X"})
+    return decoded
+
+
+def _stdnum_decoded(code: str) -> dict[str, str]:
+    return {k: v for k, v in std_cfi.info(code).items()}
 
 
 @pytest.mark.parametrize("case", DISAGREEMENTS, ids=lambda d: f"{d.kind}:{d.name}")

@@ -20,6 +20,9 @@ EXAMPLES = {
     "lei": "30030072NOVE6XE20095",
     "uscc": "91310000MA1K32MN7F",
     "mic": "XSHG",
+    "cn_security": "600000.SH",
+    "cn_futures": "cu2501",
+    "cn_option": "m2501-C-3000",
 }
 MODULES = sorted(KINDS.items())
 PROPERTY = settings(database=None, deadline=None, max_examples=150)
@@ -43,7 +46,7 @@ class TestGetValidator:
         }
 
     def test_unknown_kind_raises_key_error_naming_the_kinds(self):
-        with pytest.raises(KeyError, match="cfi, isin, lei, mic, uscc"):
+        with pytest.raises(KeyError, match="cfi, cn_futures, cn_option, cn_security, isin, lei, mic, uscc"):
             get_validator("cusip")
 
 
