@@ -1,7 +1,7 @@
 """sign-in sessions
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04 15:15:00.000000
 
 Server-side sessions of the pages' sign-in (issue 11, item 16): the cookie holds a random id, the table
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
